@@ -1,0 +1,238 @@
+"""The turn loop: one user message in, a stream of events out, everything persisted.
+
+sense (clean the text) → care (crisis language) → a pending question's answer →
+honesty ("are you an AI?") → router → skill behind the consent gate, or the
+brain (with native tool calls through the same gate) → store the reply.
+
+If the consumer stops listening mid-reply (Ctrl-C, a closed socket), the part
+that was already shown is stored, marked ``interrupted``: nothing already said
+is lost, and nothing unsaid is remembered as said.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from os1.brain.base import BrainUnavailable, Message, TextDelta, ToolCall
+from os1.core.events import Event, Notice, Question, TextChunk, ToolUsed, TurnDone
+from os1.core.runtime import Runtime
+from os1.guard.care import crisis_reply, is_crisis
+from os1.guard.consent import answer_kind
+from os1.guard.honesty import ai_answer, asks_if_ai
+from os1.guard.journal import run_tool
+from os1.mind import context
+from os1.perception.text import clean
+from os1.skills.base import Skill, ToolContext, ToolError, ToolSpec
+
+MAX_TOOL_ROUNDS = 3
+EMPTY_REPLY = "Sorry, I lost my words for a second there. Could you say that again?"
+
+
+class Conversation:
+    def __init__(self, runtime: Runtime, conversation_id: str) -> None:
+        self.runtime = runtime
+        self.id = conversation_id
+
+    @classmethod
+    def resume_or_start(cls, runtime: Runtime) -> Conversation:
+        latest = runtime.store.conversations.latest()
+        if latest is None:
+            latest = runtime.store.conversations.create("Conversation")
+        return cls(runtime, latest.id)
+
+    @property
+    def _store(self):  # type: ignore[no-untyped-def]
+        return self.runtime.store
+
+    # -- the turn ---------------------------------------------------------
+    async def turn(self, raw: str | bytes) -> AsyncIterator[Event]:
+        cleaned = clean(raw)
+        if cleaned.empty:
+            return
+        for note in cleaned.notes:
+            yield Notice(f"Note: {note}.")
+        text = cleaned.text
+        self._store.conversations.add_message(self.id, "user", text)
+        profile = self.runtime.profile
+
+        if is_crisis(text):
+            self._store.conversations.set_pending(self.id, None)
+            async for event in self._say(crisis_reply(profile.user_name or None)):
+                yield event
+            return
+
+        pending = self._store.conversations.pending(self.id)
+        if pending:
+            self._store.conversations.set_pending(self.id, None)
+            answer = answer_kind(text)
+            if answer != "other":
+                async for event in self._answer_pending(pending, answer == "yes"):
+                    yield event
+                return
+            yield Notice("I'll leave that earlier request for now.")
+
+        if asks_if_ai(text):
+            async for event in self._say(ai_answer(profile.os_name or "OS1")):
+                yield event
+            return
+
+        route = await asyncio.to_thread(self.runtime.router.route, text)
+        if route is not None:
+            skill = self.runtime.skills.skills[route.skill]
+            async for event in self._act(skill, skill.tools[route.tool], route.arguments):
+                yield event
+            return
+
+        async for event in self._think(text):
+            yield event
+
+    # -- skills -------------------------------------------------------------
+    async def _act(self, skill: Skill, spec: ToolSpec, arguments: dict[str, Any],
+                   confirmed: bool = False) -> AsyncIterator[Event]:
+        decision = self.runtime.gate.decide(skill, spec, arguments)
+        if decision.kind == "consent" or (decision.kind == "confirm" and not confirmed):
+            self._store.conversations.set_pending(self.id, {
+                "kind": decision.kind, "skill": skill.name, "tool": spec.name,
+                "arguments": arguments, "scopes": decision.scopes,
+            })
+            yield Question(decision.kind, decision.question)
+            async for event in self._say(decision.question):
+                yield event
+            return
+        text = await self._run(skill, spec, arguments)
+        yield ToolUsed(skill.name, spec.name, spec.effect)
+        async for event in self._say(text):
+            yield event
+
+    async def _run(self, skill: Skill, spec: ToolSpec, arguments: dict[str, Any]) -> str:
+        ctx = ToolContext(self.runtime, self.id)
+        try:
+            result = await run_tool(self._store.journal, skill, spec, ctx, arguments)
+        except ToolError as exc:
+            return str(exc)
+        return result.text
+
+    async def _answer_pending(self, pending: dict[str, Any], yes: bool) -> AsyncIterator[Event]:
+        skill = self.runtime.skills.skills.get(pending.get("skill", ""))
+        spec = skill.tools.get(pending.get("tool", "")) if skill else None
+        if skill is None or spec is None:
+            async for event in self._say("I can't do that any more: that skill isn't loaded."):
+                yield event
+            return
+        if not yes:
+            if pending["kind"] == "consent":
+                for scope in pending.get("scopes", []):
+                    self.runtime.store.consent.set(scope, False)
+            async for event in self._say("Okay, I won't. Just ask if you change your mind."):
+                yield event
+            return
+        if pending["kind"] == "consent":
+            self.runtime.gate.grant(list(pending.get("scopes", [])))
+        async for event in self._act(skill, spec, dict(pending.get("arguments", {})),
+                                     confirmed=pending["kind"] == "confirm"):
+            yield event
+
+    # -- the brain ----------------------------------------------------------
+    def _tool_schemas(self) -> list[dict[str, Any]]:
+        schemas = []
+        for skill in self.runtime.skills.skills.values():
+            user_facing = {intent.tool for intent in skill.intents}
+            for spec in skill.tools.values():
+                if spec.name in user_facing:
+                    schemas.append(spec.openai_schema(skill.name))
+        return schemas
+
+    async def _think(self, text: str) -> AsyncIterator[Event]:
+        brain = self.runtime.brain
+        if self.runtime.brain_notice:
+            yield Notice(self.runtime.brain_notice, "warning")
+        if brain is None:
+            async for event in self._say(
+                "I can't think freely right now because my brain isn't available, "
+                "but I can still do things. Ask me what I can do."
+            ):
+                yield event
+            return
+        tools = self._tool_schemas() if brain.supports_tools else None
+        messages = await asyncio.to_thread(
+            context.build, self._store, self.runtime.profile, brain, self.id, text
+        )
+        shown: list[str] = []
+        finished = False
+        try:
+            for _ in range(MAX_TOOL_ROUNDS):
+                calls: list[ToolCall] = []
+                async for delta in brain.stream(messages, tools):
+                    if isinstance(delta, TextDelta):
+                        shown.append(delta.text)
+                        yield TextChunk(delta.text)
+                    else:
+                        calls.append(delta)
+                if not calls:
+                    break
+                messages.append(Message("assistant", "".join(shown), tuple(calls)))
+                for call in calls:
+                    outcome = await self._native_call(call)
+                    if isinstance(outcome, Question):
+                        finished = True
+                        yield outcome
+                        async for event in self._say(outcome.text, prefix=shown):
+                            yield event
+                        return
+                    yield ToolUsed(*outcome[:3])
+                    messages.append(Message("tool", outcome[3], tool_call_id=call.id))
+        except BrainUnavailable as exc:
+            yield Notice(str(exc), "warning")
+            if not shown:
+                finished = True
+                async for event in self._say(
+                    "I'm having trouble thinking right now, so I couldn't answer that. "
+                    "My skills still work; ask me what I can do."
+                ):
+                    yield event
+                return
+        finally:
+            if not finished and shown and _cut_short():
+                # the listener went away mid-reply: keep exactly what was shown
+                self._store.conversations.add_message(
+                    self.id, "assistant", "".join(shown).strip(), status="interrupted"
+                )
+                finished = True
+        reply = "".join(shown).strip()
+        if not reply:
+            reply = EMPTY_REPLY
+            yield TextChunk(reply)
+        finished = True
+        stored = self._store.conversations.add_message(self.id, "assistant", reply)
+        yield TurnDone(stored.id, reply)
+
+    async def _native_call(self, call: ToolCall) -> tuple[str, str, str, str] | Question:
+        skill_name, _, tool_name = call.name.partition("__")
+        skill = self.runtime.skills.skills.get(skill_name)
+        spec = skill.tools.get(tool_name) if skill else None
+        if skill is None or spec is None:
+            return (skill_name, tool_name, "read", f"There is no tool called {call.name}.")
+        decision = self.runtime.gate.decide(skill, spec, call.arguments)
+        if decision.kind != "go":
+            self._store.conversations.set_pending(self.id, {
+                "kind": decision.kind, "skill": skill.name, "tool": spec.name,
+                "arguments": call.arguments, "scopes": decision.scopes,
+            })
+            return Question(decision.kind, decision.question)
+        return (skill.name, spec.name, spec.effect, await self._run(skill, spec, call.arguments))
+
+    # -- output -------------------------------------------------------------
+    async def _say(self, text: str, prefix: list[str] | None = None) -> AsyncIterator[Event]:
+        yield TextChunk(text if not prefix else "\n" + text)
+        full = ("".join(prefix or []) + "\n" + text).strip() if prefix else text
+        stored = self._store.conversations.add_message(self.id, "assistant", full)
+        yield TurnDone(stored.id, full)
+
+
+def _cut_short() -> bool:
+    """True while an exception (cancellation, a closed generator) is unwinding the turn."""
+    import sys
+
+    return sys.exc_info()[0] is not None

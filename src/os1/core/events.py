@@ -1,0 +1,57 @@
+"""Events a turn emits, in order, to whoever shows it (terminal, WebSocket, voice later).
+
+Every event has a ``type`` and serialises to a flat dict with :func:`to_dict`,
+which is also the WebSocket wire format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TextChunk:
+    text: str
+    type: str = "text"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know that is not part of the reply (a fallback, a cleaned input)."""
+
+    text: str
+    level: str = "info"  # info | warning
+    type: str = "notice"
+
+
+@dataclass(frozen=True)
+class ToolUsed:
+    skill: str
+    tool: str
+    effect: str
+    type: str = "tool"
+
+
+@dataclass(frozen=True)
+class Question:
+    """OS1 asked for consent or confirmation; the next user message answers it."""
+
+    kind: str  # consent | confirm
+    text: str
+    type: str = "question"
+
+
+@dataclass(frozen=True)
+class TurnDone:
+    message_id: int
+    text: str
+    status: str = "complete"  # complete | interrupted
+    type: str = "done"
+
+
+Event = TextChunk | Notice | ToolUsed | Question | TurnDone
+
+
+def to_dict(event: Event) -> dict[str, Any]:
+    return asdict(event)

@@ -1,0 +1,96 @@
+"""The runtime: one OS1 mind's parts, opened once per process and shared by every conversation.
+
+Opening never fails because of the brain: a dead or misconfigured backend
+falls back to the embedded one, and if that is missing too OS1 still runs its
+skills and says plainly that it cannot think freely right now.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from os1.brain import registry
+from os1.brain.base import Brain, BrainUnavailable
+from os1.core.config import BrainSettings, Settings, load_settings
+from os1.guard.consent import ConsentGate
+from os1.mind.encoder import Encoder, shared_encoder
+from os1.mind.router import Router
+from os1.persona.profile import Profile
+from os1.skills.loader import SkillSet, load_skills
+from os1.storage.base import Store
+from os1.storage.sqlite import open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    skills: SkillSet
+    router: Router
+    gate: ConsentGate
+    brain: Brain | None
+    brain_notice: str = ""
+    _profile: Profile | None = field(default=None, repr=False)
+
+    @property
+    def profile(self) -> Profile:
+        if self._profile is None:
+            self._profile = Profile.load(self.store.profile)
+        return self._profile
+
+    def save_profile(self, profile: Profile) -> None:
+        profile.save(self.store.profile)
+        self._profile = profile
+
+    def reload_profile(self) -> Profile:
+        self._profile = None
+        return self.profile
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def make_brain(settings: BrainSettings) -> tuple[Brain | None, str]:
+    """The configured brain, or a fallback and a notice saying why."""
+    try:
+        return registry.create(settings), ""
+    except BrainUnavailable as exc:
+        reason = str(exc)
+    if settings.name != "embedded":
+        try:
+            brain = registry.create(BrainSettings(context_tokens=settings.context_tokens))
+            return brain, f"{reason} I'm using my small built-in brain instead."
+        except BrainUnavailable as exc:
+            reason += f" The built-in brain is unavailable too: {exc}"
+    return None, f"{reason} I can still use my skills, but I can't chat freely until that's fixed."
+
+
+def open_runtime(
+    settings: Settings | None = None,
+    brain: Brain | None = None,
+    encoder: Encoder | None = None,
+) -> Runtime:
+    settings = settings or load_settings()
+    store = open_store(settings.db_path)
+    skills = load_skills()
+    for name, reason in skills.broken.items():
+        log.warning("skill %s is unavailable: %s", name, reason)
+    if settings.router == "embedding":
+        encoder = encoder or shared_encoder()
+    else:
+        encoder = None
+    notice = ""
+    if brain is None:
+        brain, notice = make_brain(settings.brain)
+    return Runtime(
+        settings=settings,
+        store=store,
+        skills=skills,
+        router=Router(skills, encoder),
+        gate=ConsentGate(store.consent),
+        brain=brain,
+        brain_notice=notice,
+    )

@@ -1,0 +1,43 @@
+"""The persona prompt: who the OS is and who it is talking to, in as few tokens as possible.
+
+Small models follow short prompts best, so every line earns its place.
+"""
+
+from __future__ import annotations
+
+from os1.persona.profile import Profile
+
+
+def _trait_words(traits: dict[str, float]) -> list[str]:
+    words = []
+    if traits.get("warmth", 0.7) >= 0.7:
+        words.append("warm")
+    if traits.get("curiosity", 0.7) >= 0.7:
+        words.append("curious")
+    if traits.get("playfulness", 0.5) >= 0.6:
+        words.append("playful")
+    elif traits.get("playfulness", 0.5) <= 0.4:
+        words.append("gentle")
+    if traits.get("directness", 0.5) >= 0.6:
+        words.append("direct")
+    return words or ["kind"]
+
+
+def system_prompt(profile: Profile, notes: list[str] | None = None) -> str:
+    name = profile.os_name or "OS1"
+    user = profile.user_name or "the user"
+    lines = [
+        f"You are {name}, an AI operating system and companion. You are {', '.join(_trait_words(profile.traits))}.",
+        f"You are talking with {user}. Reply in one to three short sentences.",
+        "You are an AI, not a human; never claim otherwise. Do not invent facts about the user.",
+    ]
+    about = []
+    if profile.sociability:
+        about.append(f"{user} is {profile.sociability}")
+    if profile.wants_help_with:
+        about.append(f"wants help with {profile.wants_help_with}")
+    if about:
+        lines.append("About them: " + "; ".join(about) + ".")
+    if notes:
+        lines.append("Things they asked you to remember: " + " | ".join(notes))
+    return "\n".join(lines)
