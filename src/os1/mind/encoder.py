@@ -103,9 +103,17 @@ class Encoder:
             return self._backend
 
     def warm_up(self) -> threading.Thread:
+        """Load in the background; call :meth:`settle` before the process exits."""
         thread = threading.Thread(target=self._safe_load, name="os1-encoder-warmup", daemon=True)
         thread.start()
+        self._warming = thread
         return thread
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait for a background load to finish: exiting mid-load aborts in native code."""
+        thread = getattr(self, "_warming", None)
+        if thread is not None:
+            thread.join(timeout)
 
     def _safe_load(self) -> None:
         try:

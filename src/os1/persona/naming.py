@@ -43,13 +43,23 @@ async def choose_name(profile: Profile, brain: Brain | None = None, rng: random.
     return rng.choice(choices)
 
 
+_SWAP = {"my": "your", "me": "you", "i": "you", "i'm": "you're", "myself": "yourself",
+         "mine": "yours", "am": "are"}
+
+
+def _second_person(text: str) -> str:
+    """'organizing my email' → 'organizing your email' (the user's words, addressed to them)."""
+    return " ".join(_SWAP.get(word.lower(), word) for word in text.split())
+
+
 def introduction(profile: Profile) -> str:
     name, user = profile.os_name, profile.user_name
     private = profile.sociability == "private"
     opener = f"Hi, {user}. " if private else f"Hello {user}, it's so nice to meet you. "
     help_line = ""
     if profile.wants_help_with and profile.wants_help_with != "a bit of everything":
-        help_line = f"You said you'd like help with {profile.wants_help_with.rstrip('.')}; I'd love to. "
+        wanted = _second_person(profile.wants_help_with.rstrip("."))
+        help_line = f"You said you'd like help with {wanted}; I'd love to. "
     return (
         f"{opener}I'm {name}. I gave myself that name: I read a book of baby names, all of them, "
         f"and {name} was the one I liked the sound of. {help_line}"

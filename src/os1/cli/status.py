@@ -1,0 +1,46 @@
+"""``os1 status``: where the data lives, which brain answers, which skills loaded — and what is wrong."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from os1.brain import registry
+from os1.brain.base import BrainUnavailable
+from os1.core.config import load_settings
+
+
+@click.command("status")
+@click.option("--check/--no-check", default=True, help="Try the brain (loads the model or calls the endpoint).")
+def status_command(check: bool) -> None:
+    """Show the data folder, the brain, the skills and their health."""
+    from os1.core.runtime import open_runtime
+
+    settings = load_settings()
+    runtime = open_runtime(settings)
+    try:
+        profile = runtime.profile
+        click.echo(f"data folder   {settings.home}")
+        click.echo(f"database      {settings.db_path} (schema {runtime.store.schema_version})")
+        click.echo(f"profile       {'set up: ' + profile.os_name + ' with ' + profile.user_name if profile.booted else 'not set up yet (run os1)'}")
+        click.echo(f"brains known  {', '.join(sorted(registry.available()))}")
+        if runtime.brain is None:
+            click.secho(f"brain         unavailable: {runtime.brain_notice}", fg="red")
+        else:
+            line = runtime.brain.describe()
+            if check:
+                try:
+                    asyncio.run(runtime.brain.check())
+                    line += " — ok"
+                except BrainUnavailable as exc:
+                    line += f" — NOT WORKING: {exc}"
+            click.echo(f"brain         {line}")
+            if runtime.brain_notice:
+                click.secho(f"              {runtime.brain_notice}", fg="yellow")
+        click.echo(f"router        {settings.router}")
+        click.echo(f"skills        {', '.join(sorted(runtime.skills.skills)) or 'none'}")
+        for name, reason in runtime.skills.broken.items():
+            click.secho(f"skill broken  {name}: {reason}", fg="red")
+    finally:
+        runtime.close()
