@@ -12,7 +12,9 @@ is lost, and nothing unsaid is remembered as said.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Any
 
 from os1.brain.base import BrainUnavailable, Message, TextDelta, ToolCall
@@ -85,8 +87,9 @@ class Conversation:
                 yield event
             return
 
-        async for event in self._think(text):
-            yield event
+        async with aclosing(self._think(text)) as thinking:
+            async for event in thinking:
+                yield event
 
     # -- skills -------------------------------------------------------------
     async def _act(self, skill: Skill, spec: ToolSpec, arguments: dict[str, Any],
@@ -164,12 +167,13 @@ class Conversation:
         try:
             for _ in range(MAX_TOOL_ROUNDS):
                 calls: list[ToolCall] = []
-                async for delta in brain.stream(messages, tools):
-                    if isinstance(delta, TextDelta):
-                        shown.append(delta.text)
-                        yield TextChunk(delta.text)
-                    else:
-                        calls.append(delta)
+                async with aclosing(brain.stream(messages, tools)) as deltas:
+                    async for delta in deltas:
+                        if isinstance(delta, TextDelta):
+                            shown.append(delta.text)
+                            yield TextChunk(delta.text)
+                        else:
+                            calls.append(delta)
                 if not calls:
                     break
                 messages.append(Message("assistant", "".join(shown), tuple(calls)))
@@ -233,6 +237,4 @@ class Conversation:
 
 def _cut_short() -> bool:
     """True while an exception (cancellation, a closed generator) is unwinding the turn."""
-    import sys
-
     return sys.exc_info()[0] is not None
