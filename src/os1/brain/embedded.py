@@ -80,7 +80,7 @@ class EmbeddedBrain(Brain):
         settings = settings or BrainSettings()
         self.context_tokens = settings.context_tokens
         self.temperature = 0.3
-        self._path: Path | None = None
+        self._path = find_model_file()  # fails early, with a clear message, if it is missing
         self._lock = threading.Lock()  # llama.cpp contexts are not re-entrant
 
     def describe(self) -> str:
@@ -88,8 +88,6 @@ class EmbeddedBrain(Brain):
 
     @property
     def llama(self) -> Any:
-        if self._path is None:
-            self._path = find_model_file()
         return load_llama(self._path, self.context_tokens)
 
     async def check(self) -> None:

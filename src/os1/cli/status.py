@@ -12,7 +12,8 @@ from os1.core.config import load_settings
 
 
 @click.command("status")
-@click.option("--check/--no-check", default=True, help="Try the brain (loads the model or calls the endpoint).")
+@click.option("--check/--no-check", default=True,
+              help="Try the brain (loads the model or calls the endpoint).")
 def status_command(check: bool) -> None:
     """Show the data folder, the brain, the skills and their health."""
     from os1.core.runtime import open_runtime
@@ -23,7 +24,9 @@ def status_command(check: bool) -> None:
         profile = runtime.profile
         click.echo(f"data folder   {settings.home}")
         click.echo(f"database      {settings.db_path} (schema {runtime.store.schema_version})")
-        click.echo(f"profile       {'set up: ' + profile.os_name + ' with ' + profile.user_name if profile.booted else 'not set up yet (run os1)'}")
+        state = (f"set up: {profile.os_name} with {profile.user_name}" if profile.booted
+                 else "not set up yet (run os1)")
+        click.echo(f"profile       {state}")
         click.echo(f"brains known  {', '.join(sorted(registry.available()))}")
         if runtime.brain is None:
             click.secho(f"brain         unavailable: {runtime.brain_notice}", fg="red")

@@ -78,10 +78,7 @@ def open_runtime(
     skills = load_skills()
     for name, reason in skills.broken.items():
         log.warning("skill %s is unavailable: %s", name, reason)
-    if settings.router == "embedding":
-        encoder = encoder or shared_encoder()
-    else:
-        encoder = None
+    encoder = (encoder or shared_encoder()) if settings.router == "embedding" else None
     notice = ""
     if brain is None:
         brain, notice = make_brain(settings.brain)

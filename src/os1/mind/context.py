@@ -17,7 +17,9 @@ HISTORY_LIMIT = 40
 NOTES_LIMIT = 8
 
 
-def build(store: Store, profile: Profile, brain: Brain, conversation_id: str, user_text: str) -> list[Message]:
+def build(
+    store: Store, profile: Profile, brain: Brain, conversation_id: str, user_text: str
+) -> list[Message]:
     notes = [m.text for m in store.memories.search(user_text, limit=NOTES_LIMIT)]
     if len(notes) < 3:  # always keep the newest few notes in view
         notes += [m.text for m in store.memories.list(kind="note", limit=3) if m.text not in notes]

@@ -15,6 +15,7 @@ background thread while the user is still typing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -116,10 +117,8 @@ class Encoder:
             thread.join(timeout)
 
     def _safe_load(self) -> None:
-        try:
+        with contextlib.suppress(EncoderUnavailable):
             self._load()
-        except EncoderUnavailable:
-            pass
 
     def encode(self, texts: list[str]) -> np.ndarray:
         backend = self._load()

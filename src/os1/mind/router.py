@@ -28,7 +28,9 @@ from os1.skills.loader import SkillSet
 log = logging.getLogger(__name__)
 
 SIMILARITY_THRESHOLD = 0.62
-_POLITE = re.compile(r"^(hey|hi|ok(ay)?|so|please|could you|can you|would you)[,\s]+|[\s,]*please$|[?.!\s]+$", re.I)
+_POLITE = re.compile(
+    r"^(hey|hi|ok(ay)?|so|please|could you|can you|would you)[,\s]+|[\s,]*please$|[?.!\s]+$", re.I
+)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ NAMES = {
 _VALID = re.compile(r"^[A-Z][a-z]{1,14}$")
 
 
-async def choose_name(profile: Profile, brain: Brain | None = None, rng: random.Random | None = None) -> str:
+async def choose_name(
+    profile: Profile, brain: Brain | None = None, rng: random.Random | None = None
+) -> str:
     pool = NAMES.get(profile.voice, NAMES["female"])
     if brain is not None and brain.supports_tools:  # a capable brain: let it choose
         prompt = (
@@ -32,7 +34,8 @@ async def choose_name(profile: Profile, brain: Brain | None = None, rng: random.
             "Answer with one first name only."
         )
         try:
-            parts = [d.text async for d in brain.stream([Message("user", prompt)]) if isinstance(d, TextDelta)]
+            deltas = brain.stream([Message("user", prompt)])
+            parts = [d.text async for d in deltas if isinstance(d, TextDelta)]
             candidate = "".join(parts).strip().strip(".!\"'").split()
             if candidate and _VALID.match(candidate[0]) and candidate[0].lower() != profile.user_name.lower():
                 return candidate[0]

@@ -27,7 +27,8 @@ def system_prompt(profile: Profile, notes: list[str] | None = None) -> str:
     name = profile.os_name or "OS1"
     user = profile.user_name or "the user"
     lines = [
-        f"You are {name}, an AI operating system and companion. You are {', '.join(_trait_words(profile.traits))}.",
+        f"You are {name}, an AI operating system and companion. "
+        f"You are {', '.join(_trait_words(profile.traits))}.",
         f"You are talking with {user}. Reply in one to three short sentences.",
         "You are an AI, not a human; never claim otherwise. Do not invent facts about the user.",
     ]
