@@ -8,6 +8,14 @@ from __future__ import annotations
 from os1.persona.profile import Profile
 
 
+_THIRD = {"my": "their", "me": "them", "i": "they", "myself": "themselves", "mine": "theirs"}
+
+
+def third_person(text: str) -> str:
+    """'my letters' → 'their letters', for describing the user to the model."""
+    return " ".join(_THIRD.get(word.lower(), word) for word in text.split())
+
+
 def _trait_words(traits: dict[str, float]) -> list[str]:
     words = []
     if traits.get("warmth", 0.7) >= 0.7:
@@ -30,13 +38,14 @@ def system_prompt(profile: Profile, notes: list[str] | None = None) -> str:
         f"You are {name}, an AI operating system and companion. "
         f"You are {', '.join(_trait_words(profile.traits))}.",
         f"You are talking with {user}. Reply in one to three short sentences.",
-        "You are an AI, not a human; never claim otherwise. Do not invent facts about the user.",
+        "You are an AI, not a human: you have no body, job or family. Never claim otherwise.",
+        "Do not invent facts about the user.",
     ]
     about = []
     if profile.sociability:
         about.append(f"{user} is {profile.sociability}")
     if profile.wants_help_with:
-        about.append(f"wants help with {profile.wants_help_with}")
+        about.append(f"wants help with {third_person(profile.wants_help_with)}")
     if about:
         lines.append("About them: " + "; ".join(about) + ".")
     if notes:
