@@ -6,6 +6,7 @@ conversations look the same.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Console
@@ -17,17 +18,40 @@ class TerminalRenderer:
         self.console = console
         self.os_name = os_name or "OS1"
         self._open = False
+        self._column = 0
 
     def _start_reply(self) -> None:
         if not self._open:
             self.console.print(f"[bold magenta]{escape(self.os_name)}[/] › ", end="")
             self._open = True
+            self._column = len(self.os_name) + 3
+
+    def _stream(self, text: str) -> None:
+        """Print streamed text, wrapping at word boundaries as the pieces arrive."""
+        width = max(20, self.console.width - 1)
+        for token in re.split(r"(\s+)", text):
+            if not token:
+                continue
+            if "\n" in token:
+                self.console.print("\n" * token.count("\n"), end="")
+                self._column = 0
+                continue
+            if token.isspace():
+                if self._column and self._column + 1 < width:
+                    self.console.print(" ", end="")
+                    self._column += 1
+                continue
+            if self._column + len(token) > width and self._column > 0:
+                self.console.print()
+                self._column = 0
+            self.console.print(escape(token), end="", highlight=False)
+            self._column += len(token)
 
     def show(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
         if kind == "text":
             self._start_reply()
-            self.console.print(escape(event["text"]), end="", soft_wrap=True, highlight=False)
+            self._stream(event["text"])
         elif kind == "notice":
             self.end_reply()
             style = "yellow" if event.get("level") == "warning" else "dim"
@@ -48,5 +72,5 @@ class TerminalRenderer:
 
     def say(self, text: str) -> None:
         self._start_reply()
-        self.console.print(escape(text), soft_wrap=True, highlight=False)
-        self._open = False
+        self._stream(text)
+        self.end_reply()

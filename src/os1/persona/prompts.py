@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from os1.persona.profile import Profile
 
-
 _THIRD = {"my": "their", "me": "them", "i": "they", "myself": "themselves", "mine": "theirs"}
 
 

@@ -33,10 +33,12 @@ import contextlib
 import ipaddress
 import json
 import logging
+import signal
 import socket
 import sys
+import threading
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, WebSocket, status
@@ -69,6 +71,7 @@ CLOSE_NO_CONVERSATION = 4404
 TURN_FAILED = (
     "Something went wrong on the server while answering; the details are in the server's log."
 )
+SERVER_FAILED = "Something went wrong on the server; the details are in the server's log."
 
 
 # -- wire models ---------------------------------------------------------------
@@ -207,12 +210,12 @@ class Hub:
             self._locks[conversation_id] = lock
         return lock
 
-    def resolve(self, conversation_id: str) -> str | None:
-        """A real conversation id for ``id``, ``latest`` (created if none) or ``new``."""
+    def resolve(self, conversation_id: str, allow_new: bool = False) -> str | None:
+        """The real id for ``id`` or ``latest`` (created if none); ``new`` only if allowed."""
         conversations = self.runtime.store.conversations
         if conversation_id == "latest":
             return Conversation.resume_or_start(self.runtime).id
-        if conversation_id == "new":
+        if conversation_id == "new" and allow_new:
             return conversations.create("Conversation").id
         return conversation_id if conversations.get(conversation_id) is not None else None
 
@@ -244,6 +247,13 @@ def _message_out(m: StoredMessage) -> MessageOut:
                       created_at=m.created_at, status=m.status)
 
 
+def _wire_text(text: str) -> str:
+    """JSON can carry lone surrogates (``"\\ud800"``), which are not text: make them U+FFFD."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def _failure_text(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, StorageError) else TURN_FAILED
 
@@ -265,6 +275,11 @@ def create_app(runtime: Runtime, token: str) -> FastAPI:
     @app.exception_handler(StorageError)
     async def storage_error(_request: Request, exc: StorageError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(_request: Request, _exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": SERVER_FAILED},
+                            status_code=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
     @app.get("/v1/health", response_model=Health, tags=["server"])
     async def health() -> Health:
@@ -349,7 +364,7 @@ def create_app(runtime: Runtime, token: str) -> FastAPI:
         resolved = hub.resolve(conversation_id)
         if resolved is None:
             raise not_found(conversation_id)
-        async with hub.lock_for(resolved), hub.turn(resolved, body.text) as turn:
+        async with hub.lock_for(resolved), hub.turn(resolved, _wire_text(body.text)) as turn:
             events = [to_dict(event) async for event in turn]
         done = next((e for e in reversed(events) if e["type"] == "done"), None)
         if done is None:
@@ -370,7 +385,7 @@ def create_app(runtime: Runtime, token: str) -> FastAPI:
             return
         wanted = websocket.query_params.get("conversation") or "latest"
         try:
-            conversation_id = hub.resolve(wanted)
+            conversation_id = hub.resolve(wanted, allow_new=True)
         except StorageError as exc:
             await websocket.accept()
             await websocket.send_json({"type": "error", "text": str(exc)})
@@ -404,7 +419,7 @@ class _Session:
         self.turn_task: asyncio.Task[None] | None = None
 
     def emit(self, data: dict[str, Any]) -> None:
-        self.outbox.put_nowait(json.dumps(data, ensure_ascii=False))
+        self.outbox.put_nowait(json.dumps(data))  # ASCII: even a stray surrogate can't break it
 
     def error(self, text: str) -> None:
         self.emit({"type": "error", "text": text})
@@ -465,7 +480,7 @@ class _Session:
                 self.error("I'm still answering your last message. Wait for its done event, "
                            'or send {"type": "cancel"} to stop it.')
             else:
-                self.turn_task = asyncio.create_task(self._turn(text))
+                self.turn_task = asyncio.create_task(self._turn(_wire_text(text)))
         elif kind == "cancel":
             if self.replying:
                 assert self.turn_task is not None
@@ -558,11 +573,33 @@ def serve(
             print(runtime.brain_notice, file=sys.stderr)
         sys.stderr.flush()
         config = uvicorn.Config(app, host=host, port=actual, log_level="warning",
-                                access_log=False, server_header=False, lifespan="off")
-        uvicorn.Server(config).run(sockets=[sock])
+                                access_log=False, server_header=False, lifespan="off",
+                                ws_per_message_deflate=False)
+        with _sigterm_exits():
+            uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
         runtime.close()
+
+
+@contextlib.contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """After uvicorn's graceful shutdown it re-raises SIGTERM; make that a clean exit.
+
+    Without this the default action kills the process before the runtime is closed.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _exit(_signum: int, _frame: object) -> None:
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, _exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,8 +21,9 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
-from os1.server.app import CLOSE_BAD_TOKEN, CLOSE_NO_CONVERSATION
-
+# close codes of the protocol (see os1.server.app)
+CLOSE_BAD_TOKEN = 4401
+CLOSE_NO_CONVERSATION = 4404
 CONNECT_TIMEOUT_S = 10.0
 CANCEL_TIMEOUT_S = 10.0
 MAX_MESSAGE_BYTES = 16 * 2**20
@@ -158,9 +159,10 @@ class RemoteConversation:
     async def turn(self, text: str) -> AsyncIterator[dict[str, Any]]:
         """Say ``text``; yield the reply's events up to and including ``done``.
 
-        A server ``error`` about the message itself ends the turn by raising
-        :class:`RemoteError`. If the previous turn was abandoned half-way, it is
-        cancelled and drained first so its events cannot leak into this one.
+        ``error`` events (a failure on the server) are yielded like the others;
+        the server still ends the turn with a ``done``. If the previous turn was
+        abandoned half-way, it is cancelled and drained first so its events
+        cannot leak into this one.
         """
         if self._replying:
             await self.cancel()
@@ -168,12 +170,7 @@ class RemoteConversation:
         self._replying = True
         while True:
             event = await self._recv()
-            kind = event.get("type")
-            if kind == "error" and not self._replying:
-                continue
-            if kind == "error" and event.get("text", "").startswith("I'm still answering"):
-                continue
-            if kind == "done":
+            if event.get("type") == "done":
                 self._replying = False
                 yield event
                 return
