@@ -26,6 +26,7 @@ VENV_BIN = Path(sys.executable).parent
 OS1_BIN = VENV_BIN / "os1"
 TIMEOUT = 30
 PROMPT = "you › "
+CHAT_HINT = "(Ctrl-C stops a reply; Ctrl-D or /quit to leave)"
 QUESTION_PROMPTS = (
     "First, what should I call you?",
     "Are you social, or more private?",
@@ -33,7 +34,17 @@ QUESTION_PROMPTS = (
     "What would you most like help with?",
     "Would you like your OS to have a male or a female voice?",
 )
-INTRO = re.compile(r"I'm (\w+)\. I gave myself that name")
+INTRO = re.compile(r"I'm (\w+)\.\s+I\s+gave\s+myself\s+that\s+name")
+
+
+def flat(text: str) -> str:
+    """Whitespace (the terminal's word-wrapping included) collapsed to single spaces."""
+    return " ".join(text.split())
+
+
+def words(text: str) -> re.Pattern[str]:
+    """A pattern for ``text`` that still matches when the terminal wrapped it."""
+    return re.compile(r"\s+".join(re.escape(word) for word in text.split()))
 
 
 def os1_command() -> list[str]:
@@ -77,6 +88,8 @@ class Session:
     def __init__(self, home: Path, *args: str, env: dict[str, str] | None = None,
                  cwd: Path | None = None, timeout: float = TIMEOUT, **overrides: str | None) -> None:
         command = os1_command()
+        for folder in (home, cwd or home):  # a missing cwd would fail inside pexpect's fork
+            folder.mkdir(parents=True, exist_ok=True)
         self.transcript = io.StringIO()
         self.child = pexpect.spawn(
             command[0], [*command[1:], *args],
@@ -114,6 +127,13 @@ class Session:
     def prompt(self) -> None:
         self.expect_exact(PROMPT)
 
+    def ready(self) -> str:
+        """Wait for the chat to start (past any resumed history); returns what came before."""
+        self.expect_exact(CHAT_HINT)
+        before = self.child.before
+        self.prompt()
+        return before
+
     # -- writing ------------------------------------------------------------
     def sendline(self, text: str) -> None:
         self.child.sendline(text)
@@ -123,10 +143,11 @@ class Session:
         os.write(self.child.child_fd, data)
 
     def say(self, text: str) -> str:
-        """Send one message, wait for the next prompt, return what was printed in between."""
+        """Send one message, wait for the next prompt; returns what was printed in between,
+        with whitespace flattened (long replies are word-wrapped to the terminal)."""
         self.sendline(text)
         self.prompt()
-        return self.child.before
+        return flat(self.child.before)
 
     def quit(self) -> int:
         """Ctrl-D at the prompt; returns the exit status."""
@@ -162,7 +183,7 @@ def answer_interview(session: Session, user: str = "Theodore", sociability: str 
         session.sendline(answer)
     session.expect(INTRO)
     os_name = session.child.match.group(1)
-    session.expect_exact("So, how are you?")
+    session.expect(words("So, how are you?"))
     return Boot(os_name, user, voice)
 
 
@@ -170,7 +191,7 @@ def first_boot(home: Path, quit_after: bool = True, **answers: str) -> tuple[Boo
     """Run ``os1`` in a pty through first boot; returns the boot and the (maybe closed) session."""
     session = Session(home)
     boot = answer_interview(session, **answers)
-    session.prompt()
+    session.ready()
     if quit_after:
         assert session.quit() == 0, session.output
     return boot, session
@@ -180,6 +201,7 @@ def run(home: Path, *args: str, input: bytes | str | None = None, timeout: float
         cwd: Path | None = None, env: dict[str, str] | None = None,
         **overrides: str | None) -> subprocess.CompletedProcess[str]:
     """Run one ``os1`` command to completion (no pty); stdout/stderr as text."""
+    home.mkdir(parents=True, exist_ok=True)
     if isinstance(input, str):
         input = input.encode("utf-8")
     proc = subprocess.run(
@@ -233,5 +255,10 @@ def export(home: Path, target: Path | None = None) -> Export:
     return read_export(target)
 
 
-def no_traceback(text: str) -> bool:
-    return "Traceback" not in text and "Error:" not in text.replace("os1:", "")
+def free_port() -> int:
+    """A local TCP port nothing listens on."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

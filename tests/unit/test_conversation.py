@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from os1.brain.base import Brain, BrainUnavailable
+from os1.brain.scripted import ScriptedBrain
 from os1.core.conversation import EMPTY_REPLY, Conversation
 from os1.mind.router import Router
 from os1.skills.loader import load_skills
@@ -167,6 +168,17 @@ async def test_native_tool_calls_go_through_the_same_gate(postcards):
     assert events[0]["type"] == "question" and postcard_tools.SENT == []
 
 
+async def test_reply_consumed_inside_an_except_block_is_stored_once():
+    runtime = make_runtime(["all of it"])
+    conv = new_conversation(runtime)
+    try:
+        raise ValueError("unrelated")
+    except ValueError:
+        await run_turn(conv, "hi")
+    stored = runtime.store.conversations.messages(conv.id)
+    assert [(m.content, m.status) for m in stored] == [("hi", "complete"), ("all of it", "complete")]
+
+
 async def test_interrupted_reply_keeps_only_what_was_shown():
     runtime = make_runtime(["one two three four five six seven eight"])
     conv = new_conversation(runtime)
@@ -189,9 +201,20 @@ class DeadBrain(Brain):
         yield  # pragma: no cover
 
 
+async def test_dead_endpoint_falls_back_to_the_built_in_brain_with_a_notice():
+    runtime = make_runtime()
+    runtime.brain = DeadBrain()
+    runtime._fallback, runtime._fallback_tried = ScriptedBrain(replies=["small brain here"]), True
+    events = await run_turn(new_conversation(runtime), "hello")
+    notices = [e["text"] for e in events if e["type"] == "notice"]
+    assert "can't reach" in notices[0] and "built-in brain" in notices[1]
+    assert reply_text(events) == "small brain here"
+
+
 async def test_dead_brain_gives_a_clear_message_and_skills_still_work():
     runtime = make_runtime()
     runtime.brain = DeadBrain()
+    runtime._fallback_tried = True  # and no built-in brain either
     conv = new_conversation(runtime)
     events = await run_turn(conv, "hello")
     assert any(e["type"] == "notice" and "can't reach" in e["text"] for e in events)

@@ -22,6 +22,10 @@ def test_surrogate_escaped_input_is_cleaned():
     assert clean(raw).text == "caf\ufffd"
 
 
+def test_lone_surrogates_from_broken_json_are_replaced():
+    assert clean("a\ud800b").text == "a\ufffdb"
+
+
 def test_control_characters_and_escapes_removed():
     result = clean("hi\x00 there\x1b[31m red\x07\r\n")
     assert result.text == "hi there red"

@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from os1.core.config import load_settings
 from os1.core.events import to_dict
@@ -81,7 +82,7 @@ def _show_resume(runtime: Any, conversation_id: str, renderer: TerminalRenderer,
     for message in recent:
         who = renderer.os_name if message.role == "assistant" else "you"
         text = message.content if len(message.content) < 400 else message.content[:400] + "…"
-        console.print(f"[dim]{who} › {text}[/]", highlight=False)
+        console.print(f"[dim]{escape(who)} › {escape(text)}[/]", highlight=False)
 
 
 async def _local_turn(conversation: Any, text: str) -> AsyncIterator[dict[str, Any]]:

@@ -19,6 +19,8 @@ def _export(path: Path | None) -> Path:
     store = open_store(settings.db_path)
     try:
         counts = write_archive(store, target)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot write the export to {target}: {exc.strerror or exc}") from exc
     finally:
         store.close()
     summary = ", ".join(f"{n} {table}" for table, n in counts.items() if n)

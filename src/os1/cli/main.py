@@ -71,8 +71,12 @@ def serve_command(host: str, port: int) -> None:
     """
     from os1.core.config import load_settings
     from os1.server.app import serve
+    from os1.server.auth import TokenError
 
-    serve(load_settings(), host=host, port=port)
+    try:
+        serve(load_settings(), host=host, port=port)
+    except (OSError, TokenError) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @cli.command("token")

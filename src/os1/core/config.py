@@ -14,6 +14,7 @@ Environment variables:
 - ``OS1_BRAIN_MODEL``     model name at that endpoint
 - ``OS1_BRAIN_API_KEY``   key for that endpoint (``OPENAI_API_KEY`` is read too); never logged
 - ``OS1_CONTEXT_TOKENS``  context window of the embedded brain (default 2048)
+- ``OS1_BRAIN_TIMEOUT``   seconds to wait for an endpoint (default 60)
 - ``OS1_ROUTER``          ``embedding`` (default) or ``patterns`` (no embedding model)
 """
 
@@ -86,32 +87,46 @@ def _int(value: object, name: str) -> int:
         raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
 
 
+def _float(value: object, name: str) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name} must be a number of seconds, got {value!r}") from exc
+
+
+def _text(value: object, name: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise ConfigError(f"{name} must be text, got {value!r}")
+
+
 def load_settings(home: Path | None = None) -> Settings:
     home = home or data_home()
     file_cfg = _read_config_file(home / "config.toml")
     brain_cfg = file_cfg.get("brain", {}) if isinstance(file_cfg.get("brain"), dict) else {}
     env = os.environ
 
-    name = env.get("OS1_BRAIN") or brain_cfg.get("name") or "embedded"
-    url = env.get("OS1_BRAIN_URL") or brain_cfg.get("url")
+    name = env.get("OS1_BRAIN") or _text(brain_cfg.get("name"), "[brain] name") or "embedded"
+    url = env.get("OS1_BRAIN_URL") or _text(brain_cfg.get("url"), "[brain] url")
     if name.startswith(("http://", "https://")):
         url, name = name, "openai-compatible"
     api_key = (
         env.get("OS1_BRAIN_API_KEY")
         or env.get("OPENAI_API_KEY")
-        or brain_cfg.get("api_key")
+        or _text(brain_cfg.get("api_key"), "[brain] api_key")
     )
     context = env.get("OS1_CONTEXT_TOKENS") or brain_cfg.get("context_tokens")
     timeout = env.get("OS1_BRAIN_TIMEOUT") or brain_cfg.get("timeout_s") or 60.0
+    timeout_name = "OS1_BRAIN_TIMEOUT" if env.get("OS1_BRAIN_TIMEOUT") else "[brain] timeout_s"
     brain = BrainSettings(
         name=name,
         url=url,
-        model=env.get("OS1_BRAIN_MODEL") or brain_cfg.get("model"),
+        model=env.get("OS1_BRAIN_MODEL") or _text(brain_cfg.get("model"), "[brain] model"),
         api_key=api_key,
         context_tokens=(
             _int(context, "OS1_CONTEXT_TOKENS") if context else DEFAULT_CONTEXT_TOKENS
         ),
-        timeout_s=float(timeout),
+        timeout_s=_float(timeout, timeout_name),
     )
     router = env.get("OS1_ROUTER") or file_cfg.get("router", "embedding")
     if router not in ("embedding", "patterns"):

@@ -12,12 +12,12 @@ is lost, and nothing unsaid is remembered as said.
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator
 from contextlib import aclosing
+from dataclasses import dataclass, field
 from typing import Any
 
-from os1.brain.base import BrainUnavailable, Message, TextDelta, ToolCall
+from os1.brain.base import Brain, BrainUnavailable, Message, TextDelta, ToolCall
 from os1.core.events import Event, Notice, Question, TextChunk, ToolUsed, TurnDone
 from os1.core.runtime import Runtime
 from os1.guard.care import crisis_reply, is_crisis
@@ -29,6 +29,14 @@ from os1.perception.text import clean
 from os1.skills.base import Skill, ToolContext, ToolError, ToolSpec
 
 MAX_TOOL_ROUNDS = 3
+
+
+@dataclass
+class _Reply:
+    """What a brain reply has shown so far, and whether it already stored itself."""
+
+    shown: list[str] = field(default_factory=list)
+    finished: bool = False
 EMPTY_REPLY = "Sorry, I lost my words for a second there. Could you say that again?"
 
 
@@ -138,15 +146,6 @@ class Conversation:
             yield event
 
     # -- the brain ----------------------------------------------------------
-    def _tool_schemas(self) -> list[dict[str, Any]]:
-        schemas = []
-        for skill in self.runtime.skills.skills.values():
-            user_facing = {intent.tool for intent in skill.intents}
-            for spec in skill.tools.values():
-                if spec.name in user_facing:
-                    schemas.append(spec.openai_schema(skill.name))
-        return schemas
-
     async def _think(self, text: str) -> AsyncIterator[Event]:
         brain = self.runtime.brain
         if self.runtime.brain_notice:
@@ -158,59 +157,77 @@ class Conversation:
             ):
                 yield event
             return
-        tools = self._tool_schemas() if brain.supports_tools else None
-        messages = await asyncio.to_thread(
-            context.build, self._store, self.runtime.profile, brain, self.id, text
-        )
-        shown: list[str] = []
-        finished = False
+        reply = _Reply()
         try:
-            for _ in range(MAX_TOOL_ROUNDS):
-                calls: list[ToolCall] = []
-                async with aclosing(brain.stream(messages, tools)) as deltas:
-                    async for delta in deltas:
-                        if isinstance(delta, TextDelta):
-                            shown.append(delta.text)
-                            yield TextChunk(delta.text)
-                        else:
-                            calls.append(delta)
-                if not calls:
-                    break
-                messages.append(Message("assistant", "".join(shown), tuple(calls)))
-                for call in calls:
-                    outcome = await self._native_call(call)
-                    if isinstance(outcome, Question):
-                        finished = True
-                        yield outcome
-                        async for event in self._say(outcome.text, prefix=shown):
-                            yield event
-                        return
-                    yield ToolUsed(*outcome[:3])
-                    messages.append(Message("tool", outcome[3], tool_call_id=call.id))
+            try:
+                async with aclosing(self._reply_with(brain, text, reply)) as events:
+                    async for event in events:
+                        yield event
+            except BrainUnavailable as exc:
+                yield Notice(str(exc), "warning")
+                fallback = None if reply.shown else self.runtime.fallback_brain()
+                if fallback is None:
+                    raise
+                yield Notice("I'm answering with my small built-in brain for now.")
+                async with aclosing(self._reply_with(fallback, text, reply)) as events:
+                    async for event in events:
+                        yield event
         except BrainUnavailable as exc:
-            yield Notice(str(exc), "warning")
-            if not shown:
-                finished = True
+            if reply.shown:
+                yield Notice(f"My reply was cut short: {exc}", "warning")
+            else:
+                reply.finished = True
                 async for event in self._say(
                     "I'm having trouble thinking right now, so I couldn't answer that. "
                     "My skills still work; ask me what I can do."
                 ):
                     yield event
                 return
-        finally:
-            if not finished and shown and _cut_short():
+        except BaseException:
+            if not reply.finished and reply.shown:
                 # the listener went away mid-reply: keep exactly what was shown
                 self._store.conversations.add_message(
-                    self.id, "assistant", "".join(shown).strip(), status="interrupted"
+                    self.id, "assistant", "".join(reply.shown).strip(), status="interrupted"
                 )
-                finished = True
-        reply = "".join(shown).strip()
-        if not reply:
-            reply = EMPTY_REPLY
-            yield TextChunk(reply)
-        finished = True
-        stored = self._store.conversations.add_message(self.id, "assistant", reply)
-        yield TurnDone(stored.id, reply)
+            raise
+        if reply.finished:
+            return
+        text_out = "".join(reply.shown).strip()
+        if not text_out:
+            text_out = EMPTY_REPLY
+            yield TextChunk(text_out)
+        reply.finished = True
+        stored = self._store.conversations.add_message(self.id, "assistant", text_out)
+        yield TurnDone(stored.id, text_out)
+
+    async def _reply_with(self, brain: Brain, text: str, reply: _Reply) -> AsyncIterator[Event]:
+        """Stream one brain's answer, running native tool calls; raises BrainUnavailable."""
+        tools = self.runtime.skills.tool_schemas() if brain.supports_tools else None
+        messages = await asyncio.to_thread(
+            context.build, self._store, self.runtime.profile, brain, self.id, text
+        )
+        for _ in range(MAX_TOOL_ROUNDS):
+            calls: list[ToolCall] = []
+            async with aclosing(brain.stream(messages, tools)) as deltas:
+                async for delta in deltas:
+                    if isinstance(delta, TextDelta):
+                        reply.shown.append(delta.text)
+                        yield TextChunk(delta.text)
+                    else:
+                        calls.append(delta)
+            if not calls:
+                return
+            messages.append(Message("assistant", "".join(reply.shown), tuple(calls)))
+            for call in calls:
+                outcome = await self._native_call(call)
+                if isinstance(outcome, Question):
+                    reply.finished = True
+                    yield outcome
+                    async for event in self._say(outcome.text, prefix=reply.shown):
+                        yield event
+                    return
+                yield ToolUsed(*outcome[:3])
+                messages.append(Message("tool", outcome[3], tool_call_id=call.id))
 
     async def _native_call(self, call: ToolCall) -> tuple[str, str, str, str] | Question:
         skill_name, _, tool_name = call.name.partition("__")
@@ -234,7 +251,3 @@ class Conversation:
         stored = self._store.conversations.add_message(self.id, "assistant", full)
         yield TurnDone(stored.id, full)
 
-
-def _cut_short() -> bool:
-    """True while an exception (cancellation, a closed generator) is unwinding the turn."""
-    return sys.exc_info()[0] is not None

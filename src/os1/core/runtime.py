@@ -34,6 +34,21 @@ class Runtime:
     brain: Brain | None
     brain_notice: str = ""
     _profile: Profile | None = field(default=None, repr=False)
+    _fallback: Brain | None = field(default=None, repr=False)
+    _fallback_tried: bool = field(default=False, repr=False)
+
+    def fallback_brain(self) -> Brain | None:
+        """The embedded brain, to answer when a configured endpoint dies mid-session."""
+        if self.brain is None or self.brain.name == "embedded":
+            return None
+        if not self._fallback_tried:
+            self._fallback_tried = True
+            try:
+                self._fallback = registry.create(
+                    BrainSettings(context_tokens=self.settings.brain.context_tokens))
+            except BrainUnavailable as exc:
+                log.warning("no fallback brain: %s", exc)
+        return self._fallback
 
     @property
     def profile(self) -> Profile:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 MAX_INPUT_CHARS = 200_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2028\u2029\ufeff]")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udc7f\udd00-\udfff]")  # not from surrogateescape
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 
 
@@ -33,8 +34,9 @@ def clean(raw: str | bytes, limit: int = MAX_INPUT_CHARS) -> CleanText:
         if "\ufffd" in text:
             notes.append("some bytes were not valid UTF-8 and were replaced with �")
     else:
-        # surrogates come from undecodable bytes read with surrogateescape
-        text = raw.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+        # surrogates come from undecodable bytes read with surrogateescape, or broken JSON
+        lone = _LONE_SURROGATE.sub("\ufffd", raw)
+        text = lone.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
         if "\ufffd" in text and "\ufffd" not in raw:
             notes.append("some bytes were not valid UTF-8 and were replaced with �")
     stripped = _ANSI.sub("", text)

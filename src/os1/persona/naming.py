@@ -36,9 +36,10 @@ async def choose_name(
         try:
             deltas = brain.stream([Message("user", prompt)])
             parts = [d.text async for d in deltas if isinstance(d, TextDelta)]
-            candidate = "".join(parts).strip().strip(".!\"'").split()
-            if candidate and _VALID.match(candidate[0]) and candidate[0].lower() != profile.user_name.lower():
-                return candidate[0]
+            words = "".join(parts).strip().strip(".!\"'").split()
+            if (len(words) == 1 and _VALID.match(words[0])
+                    and words[0].lower() != profile.user_name.lower()):
+                return words[0]
         except BrainUnavailable:
             pass
     rng = rng or random.Random()

@@ -129,7 +129,11 @@ class RemoteConversation:
         except TimeoutError as exc:
             await connection.close()
             raise RemoteError(f"{base} accepted the connection but never said it was ready.") from exc
-        ready = _decode(raw)
+        try:
+            ready = _decode(raw)
+        except RemoteError:
+            await connection.close()
+            raise
         if ready.get("type") != "ready":
             await connection.close()
             text = ready.get("text") or "it did not say it was ready"

@@ -15,6 +15,7 @@ The router, the consent gate and the journal all read these declarations.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ class ToolSpec:
     params: type[BaseModel]
     journaled: bool = True
 
-    @property
+    @functools.cached_property
     def schema(self) -> dict[str, Any]:
         schema = self.params.model_json_schema()
         schema.pop("title", None)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from os1.skills.base import Intent, Skill, ToolSpec
 
@@ -30,10 +31,22 @@ class SkillLoadError(Exception):
 class SkillSet:
     skills: dict[str, Skill] = field(default_factory=dict)
     broken: dict[str, str] = field(default_factory=dict)  # name -> reason
+    _schemas: list[dict[str, Any]] | None = field(default=None, repr=False)
 
     def tool(self, skill: str, tool: str) -> ToolSpec | None:
         found = self.skills.get(skill)
         return found.tools.get(tool) if found else None
+
+    def tool_schemas(self) -> list[dict[str, Any]]:
+        """OpenAI tool schemas of every user-facing tool (one with an intent), built once."""
+        if self._schemas is None:
+            self._schemas = [
+                spec.openai_schema(skill.name)
+                for skill in self.skills.values()
+                for spec in skill.tools.values()
+                if spec.name in {intent.tool for intent in skill.intents}
+            ]
+        return self._schemas
 
 
 def skill_from_package(package: ModuleType) -> Skill:
