@@ -24,6 +24,7 @@ from rich.markup import escape
 from os1.core.config import load_settings
 from os1.core.events import to_dict
 from os1.expression.terminal import TerminalRenderer
+from os1.storage.base import StorageError
 
 PROMPT = "you › "
 RESUME_SHOWN = 4
@@ -98,6 +99,8 @@ def _run_turn(runner: asyncio.Runner, events: AsyncIterator[dict[str, Any]],
 
     try:
         runner.run(consume())
+    except StorageError as exc:  # e.g. locked for too long: this turn fails, the chat goes on
+        renderer.show({"type": "error", "text": f"{exc} Nothing you said before was lost."})
     except KeyboardInterrupt:
         if on_interrupt is not None:
             runner.run(on_interrupt())
