@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -21,7 +20,9 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
-# close codes of the protocol (see os1.server.app)
+from os1.server.net import is_loopback_host
+
+# close codes of the protocol (see os1.server.websocket)
 CLOSE_BAD_TOKEN = 4401
 CLOSE_NO_CONVERSATION = 4404
 CONNECT_TIMEOUT_S = 10.0
@@ -65,13 +66,7 @@ def ws_url(url: str, conversation: str = "latest") -> str:
 
 
 def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_host(urlsplit(url).hostname or "")
 
 
 class RemoteConversation:
