@@ -8,6 +8,7 @@ traceback.
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import Any
 
@@ -89,6 +90,9 @@ def token_command() -> None:
 
 
 def main() -> None:
+    # A shell may start us with Ctrl-C ignored (background jobs of scripts, some CI runners);
+    # in an interactive program Ctrl-C must always stop the reply, so take it back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     cli(prog_name="os1")
 
 
