@@ -1,0 +1,1 @@
+"""Benchmarks behind `os1 bench …`; each prints one flat JSON object as its last line."""

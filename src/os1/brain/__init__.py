@@ -1,0 +1,1 @@
+"""Brains: LLM backends behind one small streaming interface, found through entry points."""

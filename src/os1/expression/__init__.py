@@ -1,0 +1,1 @@
+"""How OS1 shows and says things: terminal rendering now; speech later."""

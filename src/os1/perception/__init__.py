@@ -1,0 +1,1 @@
+"""Senses: turning what arrives (typed text now; voice later) into clean input."""

@@ -1,0 +1,1 @@
+"""Storage: the repository interface, the SQLite backend, migrations, export and erase."""
