@@ -121,6 +121,14 @@ async def test_refused_consent_is_recorded_and_nothing_runs(postcards):
     assert postcards.store.consent.get("postcards.send").granted is False
 
 
+async def test_a_crashing_tool_is_reported_and_the_conversation_goes_on(postcards):
+    postcards.gate.grant(["postcards.send"])
+    conv = new_conversation(postcards)
+    text = reply_text(await run_turn(conv, "crash the postcard machine"))
+    assert "went wrong in my postcard skill" in text and "KeyError" in text
+    assert reply_text(await run_turn(conv, "what time is it")).startswith("It's ")
+
+
 async def test_unrelated_answer_drops_the_question_and_is_handled(postcards):
     conv = new_conversation(postcards)
     await run_turn(conv, "pin the postcard from Amy")

@@ -12,6 +12,7 @@ is lost, and nothing unsaid is remembered as said.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from os1.mind import context
 from os1.perception.text import clean
 from os1.skills.base import Skill, ToolContext, ToolError, ToolSpec
 
+log = logging.getLogger(__name__)
 MAX_TOOL_ROUNDS = 3
 
 
@@ -123,6 +125,9 @@ class Conversation:
             result = await run_tool(self._store.journal, skill, spec, ctx, arguments)
         except ToolError as exc:
             return str(exc)
+        except Exception as exc:  # a broken skill must not break the conversation
+            log.exception("tool %s.%s failed", skill.name, spec.name)
+            return f"Something went wrong in my {skill.name} skill ({type(exc).__name__}: {exc})."
         return result.text
 
     async def _answer_pending(self, pending: dict[str, Any], yes: bool) -> AsyncIterator[Event]:
