@@ -58,4 +58,58 @@ MIGRATIONS: list[str] = [
         undone_at REAL
     );
     """,
+    # 2: memory — the memory stream's fields, facts with provenance and validity, people, growth
+    """
+    ALTER TABLE memories ADD COLUMN speaker TEXT NOT NULL DEFAULT '';
+    ALTER TABLE memories ADD COLUMN conversation_id TEXT;
+    ALTER TABLE memories ADD COLUMN occurred_at REAL;
+    ALTER TABLE memories ADD COLUMN importance REAL NOT NULL DEFAULT 0.3;
+    ALTER TABLE memories ADD COLUMN emotion TEXT;
+    ALTER TABLE memories ADD COLUMN meta TEXT;
+    ALTER TABLE memories ADD COLUMN embedding BLOB;
+    ALTER TABLE memories ADD COLUMN content_hash TEXT;
+    UPDATE memories SET occurred_at = created_at WHERE occurred_at IS NULL;
+    CREATE INDEX memories_by_time ON memories(occurred_at);
+    CREATE INDEX memories_by_kind ON memories(kind, id);
+    CREATE UNIQUE INDEX memories_unique_content ON memories(content_hash);
+    CREATE TABLE memory_sources (
+        memory_id INTEGER NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
+        PRIMARY KEY (memory_id, source_id)
+    );
+    CREATE INDEX memory_sources_by_source ON memory_sources(source_id);
+    CREATE TABLE facts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        subject TEXT NOT NULL,
+        predicate TEXT NOT NULL,
+        object TEXT NOT NULL,
+        text TEXT NOT NULL,
+        memory_id INTEGER REFERENCES memories(id) ON DELETE CASCADE,
+        confidence REAL NOT NULL DEFAULT 0.6,
+        valid_from REAL NOT NULL,
+        valid_to REAL,
+        superseded_by INTEGER REFERENCES facts(id) ON DELETE SET NULL,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX facts_current ON facts(subject, predicate) WHERE valid_to IS NULL;
+    CREATE INDEX facts_by_memory ON facts(memory_id);
+    CREATE TABLE people (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        relation TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        mentions INTEGER NOT NULL DEFAULT 0,
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL
+    );
+    CREATE TABLE growth (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        data TEXT,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX growth_by_kind ON growth(kind, id);
+    """,
 ]
+

@@ -9,7 +9,6 @@ and what to do, so no caller shows a traceback for a locked or broken file.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 import time
@@ -23,11 +22,11 @@ from os1.storage.base import (
     Conversation,
     Grant,
     JournalEntry,
-    Memory,
     StorageError,
     StoredMessage,
 )
 from os1.storage.migrations import MIGRATIONS
+from os1.storage.sqlite_memory import FactRepo, GrowthRepo, MemoryRepo, PeopleRepo
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -143,58 +142,6 @@ class _ConversationRepo(_Repo):
         return json.loads(row[0]) if row and row[0] else None
 
 
-def _fts_query(text: str) -> str:
-    words = re.findall(r"\w+", text.lower())
-    return " OR ".join(f'"{w}"' for w in words)
-
-
-class _MemoryRepo(_Repo):
-    _COLS = "id, kind, text, source, created_at"
-
-    def add(self, text: str, kind: str = "note", source: str = "user") -> Memory:
-        now = time.time()
-        with self._db.transaction() as cur:
-            cur.execute(
-                "INSERT INTO memories(kind, text, source, created_at) VALUES (?, ?, ?, ?)",
-                (kind, text, source, now),
-            )
-            mid = cur.lastrowid
-        return Memory(int(mid or 0), kind, text, source, now)
-
-    def get(self, memory_id: int) -> Memory | None:
-        row = self._db.one(f"SELECT {self._COLS} FROM memories WHERE id = ?", (memory_id,))
-        return Memory(*row) if row else None
-
-    def delete(self, memory_id: int) -> bool:
-        with self._db.transaction() as cur:
-            cur.execute("DELETE FROM memories WHERE id = ?", (memory_id,))
-            return cur.rowcount > 0
-
-    def list(self, kind: str | None = None, limit: int = 100) -> list[Memory]:
-        if kind:
-            rows = self._db.all(
-                f"SELECT {self._COLS} FROM memories WHERE kind = ? ORDER BY id DESC LIMIT ?",
-                (kind, limit),
-            )
-        else:
-            rows = self._db.all(
-                f"SELECT {self._COLS} FROM memories ORDER BY id DESC LIMIT ?", (limit,)
-            )
-        return [Memory(*r) for r in rows]
-
-    def search(self, query: str, limit: int = 10) -> list[Memory]:
-        match = _fts_query(query)
-        if not match:
-            return []
-        rows = self._db.all(
-            "SELECT m.id, m.kind, m.text, m.source, m.created_at FROM memories_fts f "
-            "JOIN memories m ON m.id = f.rowid WHERE memories_fts MATCH ? "
-            "ORDER BY bm25(memories_fts) LIMIT ?",
-            (match, limit),
-        )
-        return [Memory(*r) for r in rows]
-
-
 class _ConsentRepo(_Repo):
     def get(self, scope: str) -> Grant | None:
         row = self._db.one("SELECT scope, granted, updated_at FROM consent WHERE scope = ?", (scope,))
@@ -248,7 +195,9 @@ class _JournalRepo(_Repo):
 class SQLiteStore:
     """All repositories over one SQLite file. Safe to share between threads."""
 
-    EXPORT_TABLES = ("profile", "conversations", "messages", "memories", "consent", "journal")
+    DERIVED_COLUMNS = frozenset({"embedding", "content_hash"})  # rebuilt, not exported
+    EXPORT_TABLES = ("profile", "conversations", "messages", "memories", "memory_sources", "facts",
+                     "people", "growth", "consent", "journal")
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -269,7 +218,10 @@ class SQLiteStore:
             raise StorageError(f"Cannot open the database {path}: {exc}") from exc
         self.profile = _ProfileRepo(self)
         self.conversations = _ConversationRepo(self)
-        self.memories = _MemoryRepo(self)
+        self.memories = MemoryRepo(self)
+        self.facts = FactRepo(self)
+        self.people = PeopleRepo(self)
+        self.growth = GrowthRepo(self)
         self.consent = _ConsentRepo(self)
         self.journal = _JournalRepo(self)
 
@@ -346,7 +298,10 @@ class SQLiteStore:
             for table in self.EXPORT_TABLES:
                 cur = self._conn.execute(f"SELECT * FROM {table}")
                 cols = [d[0] for d in cur.description]
-                out[table] = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+                out[table] = [
+                    {c: v for c, v in zip(cols, row, strict=True) if c not in self.DERIVED_COLUMNS}
+                    for row in cur.fetchall()
+                ]
         return out
 
     def close(self) -> None:
