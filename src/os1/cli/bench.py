@@ -31,3 +31,26 @@ def core_command(conversations: int, turns: int) -> None:
     click.echo(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
                err=True)
     _print(core.run(conversations=conversations, turns=turns))
+
+
+@bench_group.command("memory")
+@click.option("--locomo", "locomo_path", type=click.Path(exists=True, dir_okay=False),
+              help="A LoCoMo-format JSON file (e.g. ../shared/data/locomo/dev.json).")
+@click.option("--k", "ks", default="1,5,10", show_default=True, help="Comma-separated k values.")
+@click.option("--scale", type=int, help="Also time ingest and retrieval with this many memories.")
+def memory_command(locomo_path: str | None, ks: str, scale: int | None) -> None:
+    """Memory retrieval: recall@k on LoCoMo, and speed at scale."""
+    from pathlib import Path
+
+    from os1.bench import memory
+
+    if not locomo_path and not scale:
+        raise click.UsageError("give --locomo PATH and/or --scale N")
+    result: dict = {}
+    if locomo_path:
+        k_values = tuple(sorted({int(k) for k in ks.split(",") if k.strip()}))
+        result.update(memory.locomo(Path(locomo_path), k_values,
+                                    progress=lambda s: click.echo(f"  conversation {s} done", err=True)))
+    if scale:
+        result.update(memory.scale(scale, progress=lambda n: click.echo(f"  {n:,} ingested", err=True)))
+    _print(result)

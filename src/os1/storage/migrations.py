@@ -69,6 +69,20 @@ MIGRATIONS: list[str] = [
     ALTER TABLE memories ADD COLUMN embedding BLOB;
     ALTER TABLE memories ADD COLUMN content_hash TEXT;
     UPDATE memories SET occurred_at = created_at WHERE occurred_at IS NULL;
+    DROP TRIGGER memories_ai;
+    DROP TRIGGER memories_ad;
+    DROP TABLE memories_fts;
+    CREATE VIRTUAL TABLE memories_fts USING fts5(
+        text, speaker, content='memories', content_rowid='id', tokenize='porter unicode61'
+    );
+    CREATE TRIGGER memories_ai AFTER INSERT ON memories BEGIN
+        INSERT INTO memories_fts(rowid, text, speaker) VALUES (new.id, new.text, new.speaker);
+    END;
+    CREATE TRIGGER memories_ad AFTER DELETE ON memories BEGIN
+        INSERT INTO memories_fts(memories_fts, rowid, text, speaker)
+        VALUES ('delete', old.id, old.text, old.speaker);
+    END;
+    INSERT INTO memories_fts(memories_fts) VALUES ('rebuild');
     CREATE INDEX memories_by_time ON memories(occurred_at);
     CREATE INDEX memories_by_kind ON memories(kind, id);
     CREATE UNIQUE INDEX memories_unique_content ON memories(content_hash);
