@@ -1,0 +1,1 @@
+"""Long-term memory: the memory stream, retrieval, facts and people, reflection and growth."""
