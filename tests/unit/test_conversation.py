@@ -154,9 +154,32 @@ async def test_remember_recall_forget_and_undo():
     await run_turn(conv, "remember that Amy likes tulips")
     assert "tulips" in reply_text(await run_turn(conv, "what do you remember about Amy?"))
     await run_turn(conv, "forget that")
-    assert runtime.store.memories.list() == []
+    assert runtime.store.memories.list() == []  # no note, and no episode of asking either
+    assert runtime.store.memories.lexical("tulips") == []
     await run_turn(conv, "undo that")  # undoing the forget brings the note back
     assert [m.text for m in runtime.store.memories.list()] == ["Amy likes tulips"]
+
+
+async def test_conversation_becomes_episodic_memory_and_is_recalled_into_context():
+    runtime = make_runtime(["That sounds lovely.", "ok"])
+    conv = new_conversation(runtime)
+    await run_turn(conv, "I adopted a puppy called Biscuit last weekend")
+    episodes = runtime.store.memories.list(kind="episode")
+    assert [(m.speaker, m.meta["role"]) for m in reversed(episodes)] == [
+        ("Theodore", "user"), ("Samantha", "assistant")]
+    assert episodes[-1].importance > 0.3  # a life event
+    other = new_conversation(runtime)  # a new conversation: not in the history
+    await run_turn(other, "how is Biscuit doing?")
+    system = runtime.brain.seen[-1][0].content
+    assert "Biscuit" in system and "adopted a puppy" in system
+
+
+async def test_skill_commands_are_not_episodes():
+    runtime = make_runtime()
+    conv = new_conversation(runtime)
+    await run_turn(conv, "what time is it")
+    await run_turn(conv, "undo that")
+    assert runtime.store.memories.count() == 0
 
 
 async def test_native_tool_calls_go_through_the_same_gate(postcards):

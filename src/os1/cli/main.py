@@ -54,6 +54,8 @@ for command in (
     guard.consent_group,
     guard.undo_command,
     guard.journal_command,
+    __import__("os1.cli.growth", fromlist=["growth_command"]).growth_command,
+    __import__("os1.cli.memory", fromlist=["memory_group"]).memory_group,
     status.status_command,
     bench.bench_group,
 ):

@@ -25,6 +25,7 @@ from os1.guard.care import crisis_reply, is_crisis
 from os1.guard.consent import answer_kind
 from os1.guard.honesty import ai_answer, asks_if_ai
 from os1.guard.journal import run_tool
+from os1.memory.growth import Growth
 from os1.mind import context
 from os1.perception.text import clean
 from os1.skills.base import Skill, ToolContext, ToolError, ToolSpec
@@ -46,6 +47,8 @@ class Conversation:
     def __init__(self, runtime: Runtime, conversation_id: str) -> None:
         self.runtime = runtime
         self.id = conversation_id
+        self._user_text = ""
+        self._remember = True  # whether this turn's exchange goes into the memory stream
 
     @classmethod
     def resume_or_start(cls, runtime: Runtime) -> Conversation:
@@ -66,6 +69,8 @@ class Conversation:
         for note in cleaned.notes:
             yield Notice(f"Note: {note}.")
         text = cleaned.text
+        self._user_text = text
+        self._remember = True
         self._store.conversations.add_message(self.id, "user", text)
         profile = self.runtime.profile
 
@@ -104,6 +109,7 @@ class Conversation:
     # -- skills -------------------------------------------------------------
     async def _act(self, skill: Skill, spec: ToolSpec, arguments: dict[str, Any],
                    confirmed: bool = False) -> AsyncIterator[Event]:
+        self._remember = skill.remember_exchanges
         decision = self.runtime.gate.decide(skill, spec, arguments)
         if decision.kind == "consent" or (decision.kind == "confirm" and not confirmed):
             self._store.conversations.set_pending(self.id, {
@@ -191,9 +197,7 @@ class Conversation:
         except BaseException:
             if not reply.finished and reply.shown:
                 # the listener went away mid-reply: keep exactly what was shown
-                self._store.conversations.add_message(
-                    self.id, "assistant", "".join(reply.shown).strip(), status="interrupted"
-                )
+                self._finish_now("".join(reply.shown).strip(), "interrupted")
             raise
         if reply.finished:
             return
@@ -202,14 +206,14 @@ class Conversation:
             text_out = EMPTY_REPLY
             yield TextChunk(text_out)
         reply.finished = True
-        stored = self._store.conversations.add_message(self.id, "assistant", text_out)
-        yield TurnDone(stored.id, text_out)
+        yield await self._finish(text_out)
 
     async def _reply_with(self, brain: Brain, text: str, reply: _Reply) -> AsyncIterator[Event]:
         """Stream one brain's answer, running native tool calls; raises BrainUnavailable."""
         tools = self.runtime.skills.tool_schemas() if brain.supports_tools else None
         messages = await asyncio.to_thread(
-            context.build, self._store, self.runtime.profile, brain, self.id, text
+            context.build, self._store, self.runtime.profile, brain, self.id, text,
+            self.runtime.memory,
         )
         for _ in range(MAX_TOOL_ROUNDS):
             calls: list[ToolCall] = []
@@ -253,6 +257,26 @@ class Conversation:
     async def _say(self, text: str, prefix: list[str] | None = None) -> AsyncIterator[Event]:
         yield TextChunk(text if not prefix else "\n" + text)
         full = ("".join(prefix or []) + "\n" + text).strip() if prefix else text
-        stored = self._store.conversations.add_message(self.id, "assistant", full)
-        yield TurnDone(stored.id, full)
+        yield await self._finish(full)
+
+    async def _finish(self, reply: str, status: str = "complete") -> TurnDone:
+        """Store the reply and remember the exchange (off the event loop: it embeds)."""
+        return await asyncio.to_thread(self._finish_now, reply, status)
+
+    def _finish_now(self, reply: str, status: str = "complete") -> TurnDone:
+        stored = self._store.conversations.add_message(self.id, "assistant", reply, status=status)
+        if not self._remember:
+            return TurnDone(stored.id, reply, status)
+        try:
+            profile = self.runtime.profile
+            self.runtime.memory.record_exchange(
+                self.id, self._user_text, reply, profile.user_name, profile.os_name)
+        except Exception:  # remembering must never cost the user the reply itself
+            log.exception("could not record the exchange in memory")
+        try:
+            if status == "complete" and Growth(self._store).observe_exchange(self._user_text, reply):
+                self.runtime.reload_profile()  # traits moved: don't let a cached profile undo it
+        except Exception:
+            log.exception("could not update growth")
+        return TurnDone(stored.id, reply, status)
 

@@ -14,6 +14,7 @@ from os1.brain import registry
 from os1.brain.base import Brain, BrainUnavailable
 from os1.core.config import BrainSettings, Settings, load_settings
 from os1.guard.consent import ConsentGate
+from os1.memory.system import MemorySystem
 from os1.mind.encoder import Encoder, shared_encoder
 from os1.mind.router import Router
 from os1.persona.profile import Profile
@@ -32,6 +33,7 @@ class Runtime:
     router: Router
     gate: ConsentGate
     brain: Brain | None
+    memory: MemorySystem
     brain_notice: str = ""
     _profile: Profile | None = field(default=None, repr=False)
     _fallback: Brain | None = field(default=None, repr=False)
@@ -104,5 +106,6 @@ def open_runtime(
         router=Router(skills, encoder),
         gate=ConsentGate(store.consent),
         brain=brain,
+        memory=MemorySystem(store, encoder),
         brain_notice=notice,
     )

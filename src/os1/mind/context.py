@@ -1,33 +1,63 @@
 """The context builder: the one place that decides what the brain sees for a turn.
 
-Persona and profile → system prompt; notes the user asked to keep (and, from
-the memory issue on, retrieved memories); the conversation so far; the new
-message. Then it is fitted to the brain's window, newest first.
+Persona and profile → system prompt; what OS1 knows about the user (current
+facts), memories retrieved for this message (hybrid retrieval), notes they asked
+it to keep; the conversation so far; the new message. Then it is fitted to the
+brain's window, newest first.
 """
 
 from __future__ import annotations
 
+import time
+
 from os1.brain.base import Brain, Message
 from os1.brain.budget import fit
+from os1.memory.system import MemorySystem
 from os1.persona.profile import Profile
 from os1.persona.prompts import system_prompt
 from os1.storage.base import Store
 
 HISTORY_LIMIT = 40
 NOTES_LIMIT = 8
+RECALLED = 5
+RECALLED_CHARS = 240
+
+
+def _recalled_lines(memory: MemorySystem, user_text: str, shown: set[str]) -> list[str]:
+    lines = []
+    for hit in memory.recall(user_text, k=RECALLED + len(shown) // 2,
+                             kinds=("episode", "reflection")):
+        text = hit.memory.text.strip()
+        if text in shown:
+            continue
+        when = time.strftime("%b %d", time.localtime(hit.memory.occurred_at))
+        if hit.memory.kind == "reflection":
+            lines.append(f"(something you noticed, {when}) {text[:RECALLED_CHARS]}")
+            continue
+        who = f"{hit.memory.speaker}: " if hit.memory.speaker else ""
+        lines.append(f"[{when}] {who}{text[:RECALLED_CHARS]}")
+        if len(lines) >= RECALLED:
+            break
+    return lines
 
 
 def build(
-    store: Store, profile: Profile, brain: Brain, conversation_id: str, user_text: str
+    store: Store, profile: Profile, brain: Brain, conversation_id: str, user_text: str,
+    memory: MemorySystem | None = None,
 ) -> list[Message]:
-    notes = [m.text for m in store.memories.search(user_text, limit=NOTES_LIMIT)]
+    notes = [m.text for m in store.memories.search(user_text, limit=NOTES_LIMIT) if m.kind == "note"]
     if len(notes) < 3:  # always keep the newest few notes in view
         notes += [m.text for m in store.memories.list(kind="note", limit=3) if m.text not in notes]
-    messages = [Message("system", system_prompt(profile, notes))]
     history = store.conversations.messages(conversation_id, limit=HISTORY_LIMIT)
     # the newest stored message is the user's current one; it is appended below
     if history and history[-1].role == "user" and history[-1].content == user_text:
         history = history[:-1]
+    facts: list[str] = []
+    recalled: list[str] = []
+    if memory is not None:
+        facts = memory.facts.summary() if hasattr(memory.facts, "summary") else []
+        recalled = _recalled_lines(memory, user_text, {m.content.strip() for m in history})
+    messages = [Message("system", system_prompt(profile, notes, facts, recalled))]
     for stored in history:
         if stored.role in ("user", "assistant") and stored.content:
             content = stored.content

@@ -30,7 +30,8 @@ def _trait_words(traits: dict[str, float]) -> list[str]:
     return words or ["kind"]
 
 
-def system_prompt(profile: Profile, notes: list[str] | None = None) -> str:
+def system_prompt(profile: Profile, notes: list[str] | None = None, facts: list[str] | None = None,
+                  recalled: list[str] | None = None) -> str:
     name = profile.os_name or "OS1"
     user = profile.user_name or "the user"
     lines = [
@@ -47,6 +48,10 @@ def system_prompt(profile: Profile, notes: list[str] | None = None) -> str:
         about.append(f"wants help with {third_person(profile.wants_help_with)}")
     if about:
         lines.append("About them: " + "; ".join(about) + ".")
+    if facts:
+        lines.append("What you know: " + " ".join(facts))
     if notes:
         lines.append("Things they asked you to remember: " + " | ".join(notes))
+    if recalled:
+        lines.append("Earlier moments that may matter:\n" + "\n".join(f"- {r}" for r in recalled))
     return "\n".join(lines)

@@ -2,7 +2,9 @@
 
 ``manifest.toml`` gives the skill's name, description, permission scopes,
 the question that asks for consent, dependencies, and intents (example requests
-with optional slot patterns) that the router learns from. ``tools.py`` holds
+with optional slot patterns) that the router learns from. ``remember_exchanges =
+false`` keeps the exchanges a skill handles out of the memory stream (skills that
+manage memory: a request to forget something must not itself be remembered). ``tools.py`` holds
 functions decorated with :func:`tool`; the JSON schema of a tool comes from its
 signature, and each tool declares its effect:
 
@@ -129,6 +131,7 @@ class Skill:
     dependencies: tuple[str, ...]
     intents: tuple[Intent, ...]
     tools: dict[str, ToolSpec]
+    remember_exchanges: bool = True  # False for skills that manage memory itself
 
     @property
     def examples(self) -> list[str]:

@@ -81,6 +81,7 @@ def skill_from_package(package: ModuleType) -> Skill:
             dependencies=tuple(manifest.get("dependencies", [])),
             intents=tuple(intents),
             tools=tools,
+            remember_exchanges=bool(manifest.get("remember_exchanges", True)),
         )
     except KeyError as exc:
         raise SkillLoadError(f"manifest is missing {exc}") from exc

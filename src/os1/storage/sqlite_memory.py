@@ -175,6 +175,11 @@ class MemoryRepo(_Repo):
                 pending.extend(int(r[0]) for r in derived)
                 cur.execute("DELETE FROM memories WHERE id = ?", (mid,))
                 removed += cur.rowcount
+                # the growth journal's copies of reflections built on it go too
+                cur.execute(
+                    "DELETE FROM growth WHERE kind IN ('reflection', 'journal') AND ("
+                    "json_extract(data, '$.memory_id') = ? OR EXISTS ("
+                    "SELECT 1 FROM json_each(growth.data, '$.cites') WHERE value = ?))", (mid, mid))
         return removed
 
     def list(self, kind: str | None = None, limit: int = 100, offset: int = 0) -> list[Memory]:
