@@ -2,8 +2,8 @@
 
 Embeddings live in the database (so every process and a later PostgreSQL/pgvector
 backend share them); this class mirrors them in memory and stays in step by
-comparing a cheap fingerprint (count, max id) before each search, so memories
-written or deleted by another process are seen.
+reading change counters that triggers keep (added, removed, re-embedded) before
+each search, so memories written or deleted by another process are seen.
 """
 
 from __future__ import annotations
@@ -51,25 +51,23 @@ class VectorIndex:
             after_id = batch[-1][0]
 
     def sync(self) -> None:
-        fingerprint = self.repo.stats()
+        """Catch up with the database: append new rows; reload after deletions or re-embedding."""
+        fingerprint = self.repo.stats()  # (added, removed, re-embedded) counters
         with self._lock:
             if fingerprint == self._fingerprint:
                 return
-            count, _, with_vectors = fingerprint
-            known_max = int(self._ids[-1]) if len(self._ids) else 0
-            grew_only = (self._fingerprint is not None and with_vectors >= len(self._ids)
-                         and count >= self._fingerprint[0])
-            if grew_only:
+            only_added = (self._fingerprint is not None
+                          and fingerprint[1:] == self._fingerprint[1:])
+            if only_added:
+                known_max = int(self._ids[-1]) if len(self._ids) else 0
                 ids, rows = self._load_after(known_max)
-                if len(self._ids) + len(ids) == with_vectors:
-                    if ids:
-                        self._ids = np.concatenate([self._ids, np.array(ids, dtype=np.int64)])
-                        self._matrix = np.vstack([self._matrix, np.stack(rows)])
-                    self._fingerprint = fingerprint
-                    return
-            ids, rows = self._load_after(0)  # deletions or gaps: reload everything
-            self._ids = np.array(ids, dtype=np.int64)
-            self._matrix = np.stack(rows) if rows else np.zeros((0, DIM), dtype=np.float32)
+                if ids:
+                    self._ids = np.concatenate([self._ids, np.array(ids, dtype=np.int64)])
+                    self._matrix = np.vstack([self._matrix, np.stack(rows)])
+            else:
+                ids, rows = self._load_after(0)
+                self._ids = np.array(ids, dtype=np.int64)
+                self._matrix = np.stack(rows) if rows else np.zeros((0, DIM), dtype=np.float32)
             self._fingerprint = fingerprint
 
     def search(self, query: np.ndarray, limit: int = 50,

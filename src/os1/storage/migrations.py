@@ -83,6 +83,18 @@ MIGRATIONS: list[str] = [
         VALUES ('delete', old.id, old.text, old.speaker);
     END;
     INSERT INTO memories_fts(memories_fts) VALUES ('rebuild');
+    INSERT OR IGNORE INTO meta(key, value) VALUES ('memories_added', '0');
+    INSERT OR IGNORE INTO meta(key, value) VALUES ('memories_removed', '0');
+    INSERT OR IGNORE INTO meta(key, value) VALUES ('memories_reembedded', '0');
+    CREATE TRIGGER memories_count_added AFTER INSERT ON memories BEGIN
+        UPDATE meta SET value = value + 1 WHERE key = 'memories_added';
+    END;
+    CREATE TRIGGER memories_count_removed AFTER DELETE ON memories BEGIN
+        UPDATE meta SET value = value + 1 WHERE key = 'memories_removed';
+    END;
+    CREATE TRIGGER memories_count_reembedded AFTER UPDATE OF embedding ON memories BEGIN
+        UPDATE meta SET value = value + 1 WHERE key = 'memories_reembedded';
+    END;
     CREATE INDEX memories_by_time ON memories(occurred_at);
     CREATE INDEX memories_by_kind ON memories(kind, id);
     CREATE UNIQUE INDEX memories_unique_content ON memories(content_hash);

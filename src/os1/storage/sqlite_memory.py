@@ -240,9 +240,13 @@ class MemoryRepo(_Repo):
                             [(blob, mid) for mid, blob in pairs])
 
     def stats(self) -> tuple[int, int, int]:
-        """(count, max id, count with embeddings): cheap fingerprint for index freshness."""
-        row = self._db.one("SELECT count(*), coalesce(max(id), 0), count(embedding) FROM memories")
-        return (int(row[0]), int(row[1]), int(row[2])) if row else (0, 0, 0)
+        """(added, removed, re-embedded) counters kept by triggers: a fingerprint of the memories
+        that costs one indexed read however many there are."""
+        rows = dict(self._db.all(
+            "SELECT key, value FROM meta WHERE key IN "
+            "('memories_added', 'memories_removed', 'memories_reembedded')"))
+        return (int(rows.get("memories_added", 0)), int(rows.get("memories_removed", 0)),
+                int(rows.get("memories_reembedded", 0)))
 
     def cite(self, memory_id: int, source_ids: list[int]) -> None:
         with self._db.transaction() as cur:
