@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from os1.cli import bench, chat, data, guard, status
+from os1.cli import bench, chat, data, growth, guard, memory, status
 from os1.core.config import ConfigError
 from os1.storage.base import StorageError
 
@@ -54,8 +54,8 @@ for command in (
     guard.consent_group,
     guard.undo_command,
     guard.journal_command,
-    __import__("os1.cli.growth", fromlist=["growth_command"]).growth_command,
-    __import__("os1.cli.memory", fromlist=["memory_group"]).memory_group,
+    growth.growth_command,
+    memory.memory_group,
     status.status_command,
     bench.bench_group,
 ):
