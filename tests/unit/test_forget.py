@@ -163,7 +163,8 @@ async def test_forget_skill_confirms_every_time_and_leaves_no_trace():
     assert events[0]["type"] == "question" and events[0]["kind"] == "confirm"
     assert "topic='Amy'" in events[0]["text"] and "can't be undone" in events[0]["text"]
     assert "won't" in reply_text(await run_turn(conv, "no"))
-    assert about_amy() == before and len(before) == 2  # declined: nothing gone; the request isn't kept
+    # declined: nothing is gone, and the request itself is not kept
+    assert about_amy() == before == ["my sister Amy likes tulips"]
 
     await run_turn(conv, "forget everything about Amy")
     text = reply_text(await run_turn(conv, "yes"))

@@ -44,6 +44,7 @@ from os1.storage.base import Memory, Store
 from os1.storage.sqlite_memory import Fact
 
 USER = "user"
+MAX_CHARS = 4000  # facts come from what people say, not from long pastes; keeps the worst case small
 PLACEHOLDER = "user's "  # subject prefix of someone known only by relation ("user's sister")
 
 # -- vocabulary -------------------------------------------------------------------
@@ -672,7 +673,7 @@ RULES: list[Rule] = [
             rf"(?P<rel>(?i:{REL}|{REL_PL}))(?P<mine>\s+(?i:of\s+mine))?"), _r_name_a_rel),
     Rule(_p(rf"{_I}\s+(?i:have|have\s+got|got)\s+(?i:an?|one)\s+(?P<rel>(?i:{REL}))(?:,\s*|\s+(?i:named|"
             rf"called)\s+)(?P<name>{NAME})"), _r_my_rel_name, in_questions=True),
-    Rule(_p(rf"{_I}\s+(?i:have|have\s+got|got)\s+.*?\b(?i:and)\s+(?i:an?|one)\s+(?P<rel>(?i:{REL}))\s+"
+    Rule(_p(rf"{_I}\s+(?i:have|have\s+got|got)\s+[^.!?;]{{0,80}}?\b(?i:and)\s+(?i:an?|one)\s+(?P<rel>(?i:{REL}))\s+"
             rf"(?i:named|called)\s+(?P<name>{NAME})"), _r_my_rel_name),
     Rule(_p(rf"\b(?i:my|our)\s+(?P<rel>(?i:{REL_PL})),?\s+(?P<names>{NAME}(?:(?:,\s*(?i:and\s+)?|\s+(?i:and)"
             rf"\s+){NAME})+)"), _r_plural, in_questions=True),
@@ -727,7 +728,7 @@ RULES: list[Rule] = [
             rf"(?P<obj>{PLACE}|{_ORG})"), _r_stopped),
     Rule(_p(rf"{_I}(?:\s+(?i:just|finally|have))?\s+(?i:quit|left|lost)\s+(?i:my\s+job)(?:\s+(?i:at)\s+"
             rf"(?P<org>{_ORG}))?"), _r_quit),
-    Rule(_p(rf"{_I}\s+(?i:am\s+no\s+longer|am\s+not)\s+(?i:an?)\s+{_JOB}(?:\s+(?i:anymore|any\s+more))"),
+    Rule(_p(rf"{_I}\s+(?i:am\s+no\s+longer|am\s+not)\s+(?i:an?)\s+{_JOB}(?:\s+(?i:anymore|any\s+more))?"),
          _r_not_job),
 ]
 
@@ -735,7 +736,7 @@ RULES: list[Rule] = [
 def extract(text: str, memory: Memory | None = None, correction: bool = False) -> list[Candidate]:
     """Every fact the rules find in ``text`` (pure: no storage)."""
     found = _Found()
-    for sentence in sentences(normalise(text)):
+    for sentence in sentences(normalise(text[:MAX_CHARS])):
         question = sentence.endswith("?") or bool(_QUESTION_START.match(sentence))
         for rule in RULES:
             if question and not rule.in_questions:
@@ -852,6 +853,7 @@ class Change:
     closed: list[Fact] = field(default_factory=list)  # superseded or ended, as they were before
     people_before: dict[str, str | None] = field(default_factory=dict)  # name → relation (None: new)
     understood: bool = False
+    asserted: bool = False  # something was stated (not only "I don't … any more")
 
 
 class FactKeeper:
@@ -921,7 +923,7 @@ class FactKeeper:
 
     def _apply(self, candidates: list[Candidate], memory: Memory | None, correction: bool,
                also: bool = False) -> Change:
-        change = Change(understood=bool(candidates))
+        change = Change(understood=bool(candidates), asserted=any(not c.retract for c in candidates))
         self.last = change
         at = memory.occurred_at if memory and memory.occurred_at else time.time()
         memory_id = memory.id if memory else None

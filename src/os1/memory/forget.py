@@ -98,6 +98,9 @@ def _terms(topic: str) -> list[str]:
 
 
 def _word(term: str) -> re.Pattern[str]:
+    """A whole word, singular or plural or possessive ("tulips" finds "tulip", "Amy" finds "Amy's")."""
+    if term.endswith("s") and not term.endswith("ss") and len(term) > 3:
+        term = term[:-1]
     return re.compile(rf"(?<!\w){re.escape(term)}(?:s|es|'s)?(?!\w)", re.I)
 
 
@@ -148,7 +151,8 @@ def forget_about(store: Store, topic: str, retriever: object | None = None, dry_
 
     # memories: lexical candidates filtered strictly, sources of matching facts, dense hits
     query = " ".join([*terms, *people_names])
-    ids = [mid for mid, _ in store.memories.lexical(query, LEXICAL_CANDIDATES)]
+    limit = max(LEXICAL_CANDIDATES, store.memories.count())  # every match, not the best few
+    ids = [mid for mid, _ in store.memories.lexical(query, limit)]
     chosen: dict[int, Memory] = {m.id: m for m in store.memories.get_many(ids) if matches(m.text)}
     facts = [f for f in store.facts.history()
              if f in old_facts or f.subject in names or matches(f.subject) or matches(f.object)]

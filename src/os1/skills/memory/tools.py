@@ -8,6 +8,7 @@ the consent gate confirms it every time.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -22,14 +23,19 @@ MAX_LINES = 12
 
 
 def _keeper(ctx: ToolContext) -> FactKeeper:
-    memory = getattr(ctx.runtime, "memory", None)
-    keeper = getattr(memory, "facts", None)
-    return keeper if isinstance(keeper, FactKeeper) else FactKeeper(ctx.runtime.store)
+    """A keeper of its own: ``last`` (what this correction changed) must not be shared across turns."""
+    return FactKeeper(ctx.runtime.store)
 
 
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _yours(topic: str) -> str:
+    """The user's words about their people, said back to them: "my sister" → "your sister"."""
+    swapped = re.sub(r"\b(?:my|our)\b", "your", topic, flags=re.I)
+    return re.sub(r"\b(?:me|myself)\b", "you", swapped, flags=re.I)
 
 
 def _source(store: Store, fact: Fact) -> str:
@@ -89,14 +95,14 @@ def _about_topic(ctx: ToolContext, topic: str) -> ToolResult:
     facts = [f for f in store.facts.current()
              if words and all(w in (f.text + " " + f.predicate).lower() for w in words)]
     if facts:
-        return ToolResult(text="\n".join([f"Here's what I know about {topic}:", *_lines(store, facts)]),
-                          data={"facts": [f.id for f in facts]})
+        lines = [f"Here's what I know about {_yours(topic)}:", *_lines(store, facts)]
+        return ToolResult(text="\n".join(lines), data={"facts": [f.id for f in facts]})
     memories = [m for m in store.memories.search(topic, limit=5) if m.meta.get("role") != "assistant"][:3]
     if memories:
         said = "; ".join(f"“{_short(m.text)}”" for m in memories)
-        return ToolResult(text=f"I don't have facts about {topic}, but you've mentioned it: {said}.",
+        return ToolResult(text=f"I don't have facts about {_yours(topic)}, but you've mentioned it: {said}.",
                           data={"memories": [m.id for m in memories]})
-    return ToolResult(text=f"You haven't told me anything about {topic} yet.")
+    return ToolResult(text=f"You haven't told me anything about {_yours(topic)} yet.")
 
 
 @tool("read")
@@ -107,7 +113,7 @@ def what_do_you_know(ctx: ToolContext, about: str = "") -> ToolResult:
         return _about_user(ctx)
     names = [n for n in resolve(ctx.runtime.store, topic) if n != USER]
     if names:
-        return _about_people(ctx, topic, names)
+        return _about_people(ctx, _yours(topic), names)
     return _about_topic(ctx, topic)
 
 
@@ -125,6 +131,12 @@ def forget_about(ctx: ToolContext, topic: str) -> ToolResult:
     data = {"memories": [m.id for m in result.memories], "facts": [f.id for f in result.facts],
             "people": result.people}
     return ToolResult(text=result.describe(), summary=result.describe(), data=data)
+
+
+def _inline(fact: Fact) -> str:
+    """A fact as a clause inside a sentence ("you work at the Times", "Amy is your sister")."""
+    text = render(fact.subject, fact.predicate, fact.object, you=True).rstrip(".")
+    return text[0].lower() + text[1:] if text.startswith(("You ", "Your ")) else text
 
 
 def _fact_dict(fact: Fact) -> dict[str, Any]:
@@ -152,16 +164,18 @@ def correct(ctx: ToolContext, statement: str) -> ToolResult:
             store.memories.delete(note.id)
         raise ToolError("I'm not sure what to correct. You can tell me plainly, like “Amy is my neighbour” "
                         "or “I work at the Times”.")
-    now = [render(f.subject, f.predicate, f.object, you=True).rstrip(".") for f in added]
-    before = [render(f.subject, f.predicate, f.object, you=True).rstrip(".") for f in change.closed]
+    now = [_inline(f) for f in added]
+    before = [_inline(f) for f in change.closed]
     if now and before:
         text = f"Thanks for setting me straight: {'; '.join(now)}. (I used to think: {'; '.join(before)}.)"
     elif now:
         text = f"Got it: {'; '.join(now)}."
     elif before:
         text = f"Okay, I've let go of that: {'; '.join(before)}."
-    else:
+    elif change.asserted:
         text = "I already had that right."
+    else:
+        text = "Okay. I didn't have that down anyway."
     undo = {"tool": "restore_facts", "arguments": {
         "memory_id": note.id, "added": [f.id for f in added],
         "closed": [_fact_dict(f) for f in change.closed], "people": change.people_before}}
@@ -186,7 +200,7 @@ def restore_facts(ctx: ToolContext, memory_id: int = 0, added: list[int] | None 
             source = None
         fact = store.facts.add(old["subject"], old["predicate"], old["object"], old["text"], source,
                                float(old.get("confidence", 0.6)), valid_from=old.get("valid_from"))
-        restored.append(render(fact.subject, fact.predicate, fact.object, you=True).rstrip("."))
+        restored.append(_inline(fact))
     for name, relation in (people or {}).items():
         if relation is None:
             if not store.facts.current(name):
