@@ -209,3 +209,18 @@ def test_memory_intents_do_not_steal_existing_ones():
                  "who is this", "I love you"):
         route = router.route(text)
         assert route is None or route.skill != "memory", text
+
+
+async def test_forgetting_a_topic_also_removes_it_from_the_chat_transcript():
+    from os1.core.conversation import Conversation
+    from tests.unit.helpers import make_runtime, reply_text, run_turn
+
+    runtime = make_runtime(["That's lovely."])
+    conv = Conversation(runtime, runtime.store.conversations.create().id)
+    await run_turn(conv, "My neighbour Amy gave me tulips today")
+    await run_turn(conv, "forget what I told you about Amy")
+    text = reply_text(await run_turn(conv, "yes"))
+    assert "line" in text and "chat history" in text
+    contents = [m.content for m in runtime.store.conversations.messages(conv.id)]
+    assert not any("tulips" in c for c in contents)
+    assert runtime.store.memories.lexical("tulips") == []

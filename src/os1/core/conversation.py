@@ -143,6 +143,7 @@ class Conversation:
             async for event in self._say("I can't do that any more: that skill isn't loaded."):
                 yield event
             return
+        self._remember = skill.remember_exchanges
         if not yes:
             if pending["kind"] == "consent":
                 for scope in pending.get("scopes", []):

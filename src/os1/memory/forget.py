@@ -48,12 +48,13 @@ class ForgetResult:
     derived: int = 0  # reflections and other memories removed because they cite those
     facts: list[Fact] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
+    messages: int = 0  # lines of the chat transcript that said it
     dry_run: bool = False
     memory_id: int | None = None  # set by forget_memory: one memory rather than a topic
 
     @property
     def nothing(self) -> bool:
-        return not (self.memories or self.facts or self.people)
+        return not (self.memories or self.facts or self.people or self.messages)
 
     def describe(self) -> str:
         """One sentence for the user."""
@@ -71,6 +72,8 @@ class ForgetResult:
             parts.append(f"{len(self.facts)} fact{'' if len(self.facts) == 1 else 's'}")
         if self.people:
             parts.append(" and ".join(self.people) + " from the people I know")
+        if self.messages:
+            parts.append(f"{self.messages} line{'' if self.messages == 1 else 's'} of our chat history")
         listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
         verb = "I would forget" if self.dry_run else "I've forgotten"
         return f"{verb} everything about {self.topic}: {listed}."
@@ -173,6 +176,13 @@ def forget_about(store: Store, topic: str, retriever: object | None = None, dry_
             chosen[memory.id] = memory
 
     result.memories = sorted(chosen.values(), key=lambda m: m.id)
+    said = {m.text for m in result.memories}
+    candidates = {msg.id: msg for word in {*terms, *people_names}
+                  for msg in store.conversations.find_messages([word])}
+    transcript = [msg.id for msg in candidates.values() if msg.content in said or matches(msg.content)]
+    if not (result.memories or facts):  # nothing remembered about it: leave the chat log alone
+        transcript = []
+    result.messages = len(transcript)
     derived_facts = [f for m in result.memories for f in store.facts.by_memory(m.id)]
     result.facts = list({f.id: f for f in [*facts, *derived_facts]}.values())
     subjects = {f.subject for f in result.facts}
@@ -188,6 +198,7 @@ def forget_about(store: Store, topic: str, retriever: object | None = None, dry_
         return result
     for fact in facts:
         store.facts.delete(fact.id)
+    store.conversations.delete_messages(transcript)  # the chat log must not keep what was forgotten
     if result.memories:
         removed = store.memories.delete_many([m.id for m in result.memories])
         result.derived = max(0, removed - len(result.memories))
@@ -202,6 +213,9 @@ def forget_memory(store: Store, memory_id: int) -> ForgetResult:
         return result
     result.memories = [memory]
     result.facts = store.facts.by_memory(memory_id)
+    words = re.findall(r"\w+", memory.text)[:8]
+    same = [m.id for m in store.conversations.find_messages(words) if m.content == memory.text]
+    result.messages = store.conversations.delete_messages(same)
     _prune_people(store, {f.subject for f in result.facts}, result, dry_run=False)
     removed = store.memories.delete_many([memory_id])
     result.derived = max(0, removed - 1)

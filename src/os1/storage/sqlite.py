@@ -131,6 +131,21 @@ class _ConversationRepo(_Repo):
         rows = self._db.all(sql, params)
         return [StoredMessage(*r) for r in reversed(rows)]
 
+    def find_messages(self, words: list[str], limit: int = 10_000) -> list[StoredMessage]:
+        """Messages containing every one of ``words`` (case-insensitive substring match)."""
+        if not words:
+            return []
+        where = " AND ".join("instr(lower(content), ?) > 0" for _ in words)
+        rows = self._db.all(
+            "SELECT id, conversation_id, role, content, created_at, status FROM messages "
+            f"WHERE {where} ORDER BY id LIMIT ?", (*[w.lower() for w in words], limit))
+        return [StoredMessage(*r) for r in rows]
+
+    def delete_messages(self, ids: list[int]) -> int:
+        with self._db.transaction() as cur:
+            cur.executemany("DELETE FROM messages WHERE id = ?", [(i,) for i in ids])
+            return len(ids)
+
     def set_pending(self, conversation_id: str, pending: dict[str, Any] | None) -> None:
         self._db.run(
             "UPDATE conversations SET pending = ? WHERE id = ?",

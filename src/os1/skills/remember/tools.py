@@ -11,7 +11,9 @@ def remember(ctx: ToolContext, fact: str) -> ToolResult:
     fact = fact.strip().rstrip(".")
     if not fact:
         raise ToolError("What should I remember?")
-    memory = ctx.runtime.store.memories.add(fact, kind="note", source="user")
+    memory = ctx.runtime.memory.record(fact, kind="note", source="user", meta={"role": "user"})
+    if memory is None:
+        raise ToolError("What should I remember?")
     return ToolResult(
         text=f"Got it. I'll remember that {fact}.",
         data={"memory_id": memory.id},
