@@ -268,3 +268,14 @@ async def test_blank_input_is_not_a_turn_and_bad_bytes_are_cleaned():
     events = await run_turn(conv, b"caf\xe9\x00")
     assert events[0]["type"] == "notice"
     assert runtime.store.conversations.messages(conv.id)[0].content == "caf\ufffd"
+
+
+async def test_who_is_someone_unknown_goes_to_the_brain():
+    from os1.mind.router import Router
+    from os1.skills.loader import load_skills
+
+    runtime = make_runtime(["Albert Einstein was a physicist."])
+    runtime.skills = load_skills()
+    runtime.router = Router(runtime.skills, None)
+    events = await run_turn(new_conversation(runtime), "who is Einstein?")
+    assert reply_text(events) == "Albert Einstein was a physicist."

@@ -297,6 +297,7 @@ async def test_what_do_you_know_correct_and_undo_through_the_conversation():
 
 async def test_unknown_person_and_unrecognised_correction():
     runtime = make_runtime()
+    runtime.brain.supports_tools = False  # like the embedded brain: memory answers, honestly
     conv = Conversation(runtime, runtime.store.conversations.create().id)
     assert "haven't told me anything about Bob" in reply_text(await run_turn(conv, "who is Bob"))
     assert "haven't told me much" in reply_text(await run_turn(conv, "what do you know about me?"))

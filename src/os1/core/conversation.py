@@ -28,7 +28,7 @@ from os1.guard.journal import run_tool
 from os1.memory.growth import Growth
 from os1.mind import context
 from os1.perception.text import clean
-from os1.skills.base import Skill, ToolContext, ToolError, ToolSpec
+from os1.skills.base import Skill, ToolContext, ToolError, ToolResult, ToolSpec
 
 log = logging.getLogger(__name__)
 MAX_TOOL_ROUNDS = 3
@@ -120,21 +120,28 @@ class Conversation:
             async for event in self._say(decision.question):
                 yield event
             return
-        text = await self._run(skill, spec, arguments)
+        result = await self._run(skill, spec, arguments)
+        brain = self.runtime.brain
+        if result.defer and spec.effect == "read" and brain is not None and brain.supports_tools:
+            self._remember = True  # it became a conversation after all
+            async with aclosing(self._think(self._user_text)) as thinking:
+                async for event in thinking:
+                    yield event
+            return
         yield ToolUsed(skill.name, spec.name, spec.effect)
-        async for event in self._say(text):
+        async for event in self._say(result.text):
             yield event
 
-    async def _run(self, skill: Skill, spec: ToolSpec, arguments: dict[str, Any]) -> str:
+    async def _run(self, skill: Skill, spec: ToolSpec, arguments: dict[str, Any]) -> ToolResult:
         ctx = ToolContext(self.runtime, self.id)
         try:
-            result = await run_tool(self._store.journal, skill, spec, ctx, arguments)
+            return await run_tool(self._store.journal, skill, spec, ctx, arguments)
         except ToolError as exc:
-            return str(exc)
+            return ToolResult(text=str(exc))
         except Exception as exc:  # a broken skill must not break the conversation
             log.exception("tool %s.%s failed", skill.name, spec.name)
-            return f"Something went wrong in my {skill.name} skill ({type(exc).__name__}: {exc})."
-        return result.text
+            return ToolResult(
+                text=f"Something went wrong in my {skill.name} skill ({type(exc).__name__}: {exc}).")
 
     async def _answer_pending(self, pending: dict[str, Any], yes: bool) -> AsyncIterator[Event]:
         skill = self.runtime.skills.skills.get(pending.get("skill", ""))
@@ -252,7 +259,7 @@ class Conversation:
                 "arguments": call.arguments, "scopes": decision.scopes,
             })
             return Question(decision.kind, decision.question)
-        return (skill.name, spec.name, spec.effect, await self._run(skill, spec, call.arguments))
+        return (skill.name, spec.name, spec.effect, (await self._run(skill, spec, call.arguments)).text)
 
     # -- output -------------------------------------------------------------
     async def _say(self, text: str, prefix: list[str] | None = None) -> AsyncIterator[Event]:

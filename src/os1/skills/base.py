@@ -50,6 +50,7 @@ class ToolResult:
     data: dict[str, Any] = field(default_factory=dict)
     undo: dict[str, Any] | None = None  # {"tool": name, "arguments": {...}} for reversible tools
     summary: str = ""  # one line for the journal
+    defer: bool = False  # "not mine after all": a read-only tool lets a capable brain answer instead
 
 
 @dataclass

@@ -84,7 +84,8 @@ def _about_people(ctx: ToolContext, topic: str, names: list[str]) -> ToolResult:
             times = sum(p.mentions for p in people)
             return ToolResult(text=f"You've mentioned {topic} {times} time{'s' if times != 1 else ''}, "
                                    "but I don't know much more yet.")
-        return ToolResult(text=f"You haven't told me anything about {topic} yet.")
+        # nothing personal: "who is Einstein?" is a question for the brain, not for memory
+        return ToolResult(text=f"You haven't told me anything about {topic} yet.", defer=True)
     intro = f"Here's what I know about {topic}:" if len(facts) > 1 else "From what you've told me:"
     return ToolResult(text="\n".join([intro, *_lines(store, facts)]), data={"facts": [f.id for f in facts]})
 
@@ -102,7 +103,7 @@ def _about_topic(ctx: ToolContext, topic: str) -> ToolResult:
         said = "; ".join(f"“{_short(m.text)}”" for m in memories)
         return ToolResult(text=f"I don't have facts about {_yours(topic)}, but you've mentioned it: {said}.",
                           data={"memories": [m.id for m in memories]})
-    return ToolResult(text=f"You haven't told me anything about {_yours(topic)} yet.")
+    return ToolResult(text=f"You haven't told me anything about {_yours(topic)} yet.", defer=True)
 
 
 @tool("read")
