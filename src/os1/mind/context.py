@@ -18,17 +18,20 @@ from os1.persona.prompts import system_prompt
 from os1.storage.base import Store
 
 HISTORY_LIMIT = 40
+SMALL_BRAIN_HISTORY = 6  # a 135M model loses the thread (and repeats itself) in long histories
 NOTES_LIMIT = 8
 RECALLED = 5
 RECALLED_CHARS = 240
 
 
-def _recalled_lines(memory: MemorySystem, user_text: str, shown: set[str]) -> list[str]:
+def _recalled_lines(memory: MemorySystem, user_text: str, shown: set[str], own_words: bool) -> list[str]:
+    """Recalled memories as prompt lines; ``own_words=False`` leaves out what the OS itself said
+    (a small brain's past inventions must not come back as memories)."""
     lines = []
-    for hit in memory.recall(user_text, k=RECALLED + len(shown) // 2,
+    for hit in memory.recall(user_text, k=RECALLED * 2 + len(shown) // 2,
                              kinds=("episode", "reflection")):
         text = hit.memory.text.strip()
-        if text in shown:
+        if text in shown or (not own_words and hit.memory.meta.get("role") == "assistant"):
             continue
         when = time.strftime("%b %d", time.localtime(hit.memory.occurred_at))
         if hit.memory.kind == "reflection":
@@ -45,10 +48,16 @@ def build(
     store: Store, profile: Profile, brain: Brain, conversation_id: str, user_text: str,
     memory: MemorySystem | None = None,
 ) -> list[Message]:
-    notes = [m.text for m in store.memories.search(user_text, limit=NOTES_LIMIT) if m.kind == "note"]
+    def asked_to_keep(m: object) -> bool:
+        return m.kind == "note" and m.source == "user"  # type: ignore[attr-defined]
+
+    notes = [m.text for m in store.memories.search(user_text, limit=NOTES_LIMIT) if asked_to_keep(m)]
     if len(notes) < 3:  # always keep the newest few notes in view
-        notes += [m.text for m in store.memories.list(kind="note", limit=3) if m.text not in notes]
-    history = store.conversations.messages(conversation_id, limit=HISTORY_LIMIT)
+        notes += [m.text for m in store.memories.list(kind="note", limit=6)
+                  if asked_to_keep(m) and m.text not in notes][:3]
+    capable = brain.supports_tools
+    history = store.conversations.messages(
+        conversation_id, limit=HISTORY_LIMIT if capable else SMALL_BRAIN_HISTORY)
     # the newest stored message is the user's current one; it is appended below
     if history and history[-1].role == "user" and history[-1].content == user_text:
         history = history[:-1]
@@ -56,7 +65,7 @@ def build(
     recalled: list[str] = []
     if memory is not None:
         facts = memory.facts.summary() if hasattr(memory.facts, "summary") else []
-        recalled = _recalled_lines(memory, user_text, {m.content.strip() for m in history})
+        recalled = _recalled_lines(memory, user_text, {m.content.strip() for m in history}, capable)
     messages = [Message("system", system_prompt(profile, notes, facts, recalled))]
     for stored in history:
         if stored.role in ("user", "assistant") and stored.content:
