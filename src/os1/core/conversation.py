@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from os1.brain.base import Brain, BrainUnavailable, Message, TextDelta, ToolCall
@@ -273,18 +274,20 @@ class Conversation:
 
     def _finish_now(self, reply: str, status: str = "complete") -> TurnDone:
         stored = self._store.conversations.add_message(self.id, "assistant", reply, status=status)
-        if not self._remember:
-            return TurnDone(stored.id, reply, status)
+        if self._remember:
+            self.runtime.after_reply(partial(self._remember_exchange, self._user_text, reply, status))
+        return TurnDone(stored.id, reply, status)
+
+    def _remember_exchange(self, user_text: str, reply: str, status: str) -> None:
+        runtime = self.runtime
         try:
-            profile = self.runtime.profile
-            self.runtime.memory.record_exchange(
-                self.id, self._user_text, reply, profile.user_name, profile.os_name)
+            profile = runtime.profile
+            runtime.memory.record_exchange(self.id, user_text, reply, profile.user_name, profile.os_name)
         except Exception:  # remembering must never cost the user the reply itself
             log.exception("could not record the exchange in memory")
         try:
-            if status == "complete" and Growth(self._store).observe_exchange(self._user_text, reply):
-                self.runtime.reload_profile()  # traits moved: don't let a cached profile undo it
+            if status == "complete" and Growth(self._store).observe_exchange(user_text, reply):
+                runtime.reload_profile()  # traits moved: don't let a cached profile undo it
         except Exception:
             log.exception("could not update growth")
-        return TurnDone(stored.id, reply, status)
 

@@ -8,6 +8,8 @@ skills and says plainly that it cannot think freely right now.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from os1.brain import registry
@@ -38,6 +40,7 @@ class Runtime:
     _profile: Profile | None = field(default=None, repr=False)
     _fallback: Brain | None = field(default=None, repr=False)
     _fallback_tried: bool = field(default=False, repr=False)
+    _writer: ThreadPoolExecutor | None = field(default=None, repr=False)
 
     def fallback_brain(self) -> Brain | None:
         """The embedded brain, to answer when a configured endpoint dies mid-session."""
@@ -66,7 +69,23 @@ class Runtime:
         self._profile = None
         return self.profile
 
+    def remember_in_background(self) -> None:
+        """Servers: write memories from one background thread, so a reply's ``done`` never waits
+        for remembering (the chat and tests keep the simpler, immediate writes)."""
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="os1-memory")
+
+    def after_reply(self, job: Callable[[], None]) -> None:
+        """Run ``job`` (remembering a finished exchange) now, or on the background writer."""
+        if self._writer is None:
+            job()
+        else:
+            self._writer.submit(job)
+
     def close(self) -> None:
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)  # nothing said may be left unremembered
+            self._writer = None
         self.store.close()
 
 

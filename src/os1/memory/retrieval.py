@@ -70,18 +70,20 @@ class Retriever:
             return None
 
     def search(self, query: str, k: int = 10, now: datetime | None = None,
-               kinds: tuple[str, ...] | None = None) -> list[Hit]:
+               kinds: tuple[str, ...] | None = None, candidates: int | None = None) -> list[Hit]:
+        """The ``k`` best memories; ``candidates`` (default from the weights) bounds the work."""
         w = self.weights
+        pool = candidates or w.candidates
         ranks: dict[int, dict[str, float]] = {}
-        for rank, (mid, _) in enumerate(self.repo.lexical(query, w.candidates, kinds)):
+        for rank, (mid, _) in enumerate(self.repo.lexical(query, pool, kinds)):
             ranks.setdefault(mid, {})["lexical"] = w.lexical / (w.rrf_k + rank + 1)
         vector = self._query_vector(query)
         if vector is not None:
-            for rank, (mid, _) in enumerate(self.index.search(vector, w.candidates)):
+            for rank, (mid, _) in enumerate(self.index.search(vector, pool)):
                 ranks.setdefault(mid, {})["dense"] = w.dense / (w.rrf_k + rank + 1)
         span = timeparse.window(query, now)
         if span is not None:
-            for memory in self.repo.between(span.start, span.end, w.candidates):
+            for memory in self.repo.between(span.start, span.end, pool):
                 ranks.setdefault(memory.id, {}).setdefault("lexical", 0.0)
         if not ranks:
             return []

@@ -110,5 +110,5 @@ class MemorySystem:
 
     # -- reading ------------------------------------------------------------
     def recall(self, query: str, k: int = 5, now: datetime | None = None,
-               kinds: tuple[str, ...] | None = None) -> list[Hit]:
-        return self.retriever.search(query, k, now, kinds)
+               kinds: tuple[str, ...] | None = None, candidates: int | None = None) -> list[Hit]:
+        return self.retriever.search(query, k, now, kinds, candidates)

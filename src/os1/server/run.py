@@ -60,6 +60,7 @@ def serve(
         raise OSError(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. "
                       "Is another `os1 serve` running? Try another --port.") from exc
     runtime = open_runtime(settings, brain=brain)
+    runtime.remember_in_background()
     try:
         token = load_or_create_token(settings)
         app = create_app(runtime, token)
