@@ -279,3 +279,15 @@ async def test_who_is_someone_unknown_goes_to_the_brain():
     runtime.router = Router(runtime.skills, None)
     events = await run_turn(new_conversation(runtime), "who is Einstein?")
     assert reply_text(events) == "Albert Einstein was a physicist."
+
+
+async def test_background_remembering_is_flushed_on_close():
+    runtime = make_runtime(["noted"])
+    runtime.remember_in_background()
+    conv = new_conversation(runtime)
+    for i in range(20):
+        await run_turn(conv, f"my favourite number today is {i}")
+    runtime.close()  # must wait for every queued exchange
+    reopened = make_runtime(booted=False)
+    episodes = reopened.store.memories.list(kind="episode", limit=100)
+    assert len([m for m in episodes if m.meta.get("role") == "user"]) == 20

@@ -3,7 +3,8 @@
 - cold start: a fresh ``os1 say`` process with the embedded brain, timed from
   launch to the first byte of the streamed reply (median of several runs);
 - tokens/s: embedded SmolLM2 generation speed after the first token;
-- WebSocket overhead: see :mod:`os1.bench.ws_overhead`.
+- WebSocket overhead: see :mod:`os1.bench.ws_overhead`; once at stress pace (0.2–1.0 s between
+  turns, the reported keys) and once at the pace of people typing (5–15 s, ``ws_human_pace_*``).
 """
 
 from __future__ import annotations
@@ -88,5 +89,10 @@ def run(conversations: int = 200, turns: int = 5) -> dict[str, Any]:
     result: dict[str, Any] = {}
     result.update(cold_start())
     result.update(tokens_per_second())
+    # stress: 0.2-1.0 s between turns, ~330 turns/s in all (the reported ws_overhead_* keys)
     result.update(ws_overhead.run(conversations=conversations, turns=turns))
+    # people typing: 5-15 s between turns, ~20 turns/s in all
+    human = ws_overhead.run(conversations=conversations, turns=3, think_s=(5.0, 15.0))
+    result["ws_human_pace_p50_ms"] = human["ws_overhead_p50_ms"]
+    result["ws_human_pace_p99_ms"] = human["ws_overhead_p99_ms"]
     return result
