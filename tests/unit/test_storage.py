@@ -114,3 +114,19 @@ def test_locked_database_gives_clear_error(tmp_path, monkeypatch):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_many_processes_creating_the_same_new_database(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from os1.storage.sqlite import SQLiteStore; "
+            "s = SQLiteStore(Path(sys.argv[1])); s.conversations.create(); s.close()")
+    path = tmp_path / "new.db"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stderr=subprocess.PIPE)
+             for _ in range(6)]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, errors
+    store = SQLiteStore(path)
+    assert len(store.conversations.list()) == 6
+    store.close()

@@ -35,8 +35,8 @@ def _explain(exc: sqlite3.Error, path: Path) -> StorageError:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return StorageError(
-            f"The database {path} is busy: another OS1 process has held a write lock "
-            f"for more than {BUSY_TIMEOUT_MS // 1000} s. Try again in a moment."
+            f"The database {path} is busy: another OS1 process is writing to it "
+            f"(waited up to {BUSY_TIMEOUT_MS // 1000} s). Try again in a moment."
         )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return StorageError(
@@ -223,7 +223,7 @@ class SQLiteStore:
                 path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
             )
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
@@ -241,6 +241,19 @@ class SQLiteStore:
         self.journal = _JournalRepo(self)
 
     # -- plumbing -----------------------------------------------------------
+    def _use_wal(self) -> None:
+        """Switch to WAL. SQLite answers "locked" at once, without waiting, while another process
+        is creating the same new database, so wait here (bounded) instead of failing."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
     def _migrate(self) -> None:
         cur = self._conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
