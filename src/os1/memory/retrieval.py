@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,6 +19,8 @@ from os1.memory import timeparse
 from os1.memory.vectors import VectorIndex
 from os1.mind.encoder import Encoder, EncoderUnavailable
 from os1.storage.base import Memory, MemoryRepo
+
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="os1-recall")
 
 
 @dataclass
@@ -75,12 +78,20 @@ class Retriever:
         w = self.weights
         pool = candidates or w.candidates
         ranks: dict[int, dict[str, float]] = {}
-        for rank, (mid, _) in enumerate(self.repo.lexical(query, pool, kinds)):
-            ranks.setdefault(mid, {})["lexical"] = w.lexical / (w.rrf_k + rank + 1)
         vector = self._query_vector(query)
+        dense: list[tuple[int, float]] = []
         if vector is not None:
-            for rank, (mid, _) in enumerate(self.index.search(vector, pool)):
-                ranks.setdefault(mid, {})["dense"] = w.dense / (w.rrf_k + rank + 1)
+            self.index.sync()
+            # SQLite's BM25 and NumPy's matrix product both release the GIL: run them side by side
+            lexical = _POOL.submit(self.repo.lexical, query, pool, kinds)
+            dense = self.index.search(vector, pool, sync=False)
+            found = lexical.result()
+        else:
+            found = self.repo.lexical(query, pool, kinds)
+        for rank, (mid, _) in enumerate(found):
+            ranks.setdefault(mid, {})["lexical"] = w.lexical / (w.rrf_k + rank + 1)
+        for rank, (mid, _) in enumerate(dense):
+            ranks.setdefault(mid, {})["dense"] = w.dense / (w.rrf_k + rank + 1)
         span = timeparse.window(query, now)
         if span is not None:
             for memory in self.repo.between(span.start, span.end, pool):

@@ -70,9 +70,10 @@ class VectorIndex:
                 self._matrix = np.stack(rows) if rows else np.zeros((0, DIM), dtype=np.float32)
             self._fingerprint = fingerprint
 
-    def search(self, query: np.ndarray, limit: int = 50,
-               allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
-        self.sync()
+    def search(self, query: np.ndarray, limit: int = 50, allowed: np.ndarray | None = None,
+               sync: bool = True) -> list[tuple[int, float]]:
+        if sync:
+            self.sync()
         if not len(self._ids):
             return []
         scores = self._matrix @ np.asarray(query, dtype=np.float32)

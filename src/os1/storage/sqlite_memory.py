@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from os1.storage.sqlite import SQLiteStore
 
 MAX_MEMORY_CHARS = 20_000
+LARGE_STORE = 20_000  # above this many memories, lexical search tries an AND-query first
 _STOPWORDS = """
 a an the and or but if of to in on at by for with about from as is are was were be been being
 do does did have has had i you he she it we they me him her us them my your his its our their
@@ -69,13 +70,13 @@ class GrowthEntry:
     created_at: float
 
 
-def fts_query(text: str, stopwords: bool = True) -> str:
-    """An FTS5 OR-query of the words in ``text`` (stopwords dropped when others remain)."""
+def fts_query(text: str, stopwords: bool = True, join: str = "OR") -> str:
+    """An FTS5 query (OR, or AND) of the words in ``text`` (stopwords dropped when others remain)."""
     words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 1 or w.isdigit()]
     if stopwords:
         content = [w for w in words if w not in _STOP]
         words = content or words
-    return " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+    return f" {join} ".join(f'"{w}"' for w in dict.fromkeys(words))
 
 
 def content_hash(kind: str, source: str, speaker: str, text: str, occurred_at: float | None,
@@ -199,8 +200,23 @@ class MemoryRepo(_Repo):
 
     def lexical(self, query: str, limit: int = 50, kinds: tuple[str, ...] | None = None
                 ) -> list[tuple[int, float]]:
-        """(memory id, BM25 score — higher is better) for the words of ``query``."""
-        match = fts_query(query)
+        """(memory id, BM25 score — higher is better) for the words of ``query``.
+
+        BM25 over an OR of the words scores every memory holding any of them: in a large store
+        that is tens of thousands of rows for common words. There, memories holding *all* the
+        words are tried first (a cheap intersection), and the OR runs only if they are too few.
+        """
+        if len(re.findall(r"\w+", query)) > 1 and self._large():
+            found = self._bm25(fts_query(query, join="AND"), limit, kinds)
+            if len(found) >= max(10, limit // 4):
+                return found
+        return self._bm25(fts_query(query), limit, kinds)
+
+    def _large(self) -> bool:
+        added, removed, _ = self.stats()
+        return added - removed > LARGE_STORE
+
+    def _bm25(self, match: str, limit: int, kinds: tuple[str, ...] | None) -> list[tuple[int, float]]:
         if not match:
             return []
         sql = ("SELECT f.rowid, -bm25(memories_fts) AS score FROM memories_fts f "
