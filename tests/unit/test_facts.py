@@ -289,8 +289,13 @@ async def test_what_do_you_know_correct_and_undo_through_the_conversation():
     text = reply_text(await run_turn(conv, "tell me what you know about my neighbour"))
     assert "Amy is your neighbour" in text
 
+    original = [f.id for f in runtime.store.facts.history("Amy") if f.object == "sister"]
     assert "Undone" in reply_text(await run_turn(conv, "undo that"))
     assert [f.object for f in runtime.store.facts.current("Amy", "relation")] == ["sister"]
+    # the original fact is current again: no copy, and the correction is gone from history
+    assert [f.id for f in runtime.store.facts.current("Amy", "relation")] == original
+    assert [f.object for f in runtime.store.facts.history("Amy") if f.predicate == "relation"] == [
+        "sister"]
     assert runtime.store.people.get("Amy").relation == "sister"
     assert runtime.brain.seen and len(runtime.brain.seen) == 2  # only the two chatty turns
 

@@ -318,6 +318,12 @@ class FactRepo(_Repo):
         self._db.run("UPDATE facts SET valid_to = ?, superseded_by = ? WHERE id = ? AND valid_to IS NULL",
                      (at or time.time(), new_id, old_id))
 
+    def reopen(self, fact_id: int) -> bool:
+        """Make a superseded fact current again (undoing the change that closed it)."""
+        with self._db.transaction() as cur:
+            cur.execute("UPDATE facts SET valid_to = NULL, superseded_by = NULL WHERE id = ?", (fact_id,))
+            return cur.rowcount > 0
+
     def delete(self, fact_id: int) -> bool:
         with self._db.transaction() as cur:
             cur.execute("DELETE FROM facts WHERE id = ?", (fact_id,))

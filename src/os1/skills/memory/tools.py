@@ -141,7 +141,8 @@ def _inline(fact: Fact) -> str:
 
 
 def _fact_dict(fact: Fact) -> dict[str, Any]:
-    return {"subject": fact.subject, "predicate": fact.predicate, "object": fact.object, "text": fact.text,
+    return {"id": fact.id, "subject": fact.subject, "predicate": fact.predicate, "object": fact.object,
+            "text": fact.text,
             "memory_id": fact.memory_id, "confidence": fact.confidence, "valid_from": fact.valid_from}
 
 
@@ -196,6 +197,11 @@ def restore_facts(ctx: ToolContext, memory_id: int = 0, added: list[int] | None 
         store.memories.delete(memory_id)
     restored = []
     for old in closed or []:
+        if old.get("id") and store.facts.reopen(int(old["id"])):  # the original, not a copy
+            fact = store.facts.get(int(old["id"]))
+            if fact is not None:
+                restored.append(_inline(fact))
+                continue
         source = old.get("memory_id")
         if source is not None and store.memories.get(int(source)) is None:
             source = None
