@@ -225,3 +225,21 @@ async def test_forgetting_a_topic_also_removes_it_from_the_chat_transcript():
     contents = [m.content for m in runtime.store.conversations.messages(conv.id)]
     assert not any("tulips" in c for c in contents)
     assert runtime.store.memories.lexical("tulips") == []
+
+
+def test_forgetting_the_newer_fact_brings_back_the_older_one(tmp_path):
+    from os1.memory.facts import FactKeeper
+    from os1.storage.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "os1.db")
+    keeper = FactKeeper(store)
+    first = store.memories.add("I live in Los Angeles", kind="episode", meta={"role": "user"},
+                               occurred_at=1000.0)
+    keeper.observe(first)
+    moved = store.memories.add("I moved to Portland", kind="episode", meta={"role": "user"},
+                               occurred_at=2000.0)
+    keeper.observe(moved)
+    assert [f.object for f in store.facts.current("user", "lives_in")] == ["Portland"]
+    store.memories.delete(moved.id)
+    assert [f.object for f in store.facts.current("user", "lives_in")] == ["Los Angeles"]
+    store.close()

@@ -174,6 +174,10 @@ class MemoryRepo(_Repo):
                 derived = cur.execute(
                     "SELECT memory_id FROM memory_sources WHERE source_id = ?", (mid,)).fetchall()
                 pending.extend(int(r[0]) for r in derived)
+                # facts that this memory's facts had superseded are what is known again
+                cur.execute(
+                    "UPDATE facts SET valid_to = NULL, superseded_by = NULL WHERE superseded_by IN "
+                    "(SELECT id FROM facts WHERE memory_id = ?)", (mid,))
                 cur.execute("DELETE FROM memories WHERE id = ?", (mid,))
                 removed += cur.rowcount
                 # the growth journal's copies of reflections built on it go too
