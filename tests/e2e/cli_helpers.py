@@ -166,6 +166,18 @@ class Session:
             self.child.terminate(force=True)
 
 
+def resume(home: Path) -> tuple[str, Session]:
+    """Start ``os1`` again, quit at once; return the resumed history it showed, and the session."""
+    again = Session(home)
+    try:
+        again.expect_exact("picking up where we left off")
+        resumed = again.ready()
+        assert again.quit() == 0
+    finally:
+        again.close()
+    return resumed, again
+
+
 @dataclass
 class Boot:
     os_name: str

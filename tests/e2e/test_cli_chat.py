@@ -17,6 +17,7 @@ from tests.e2e.cli_helpers import (
     first_boot,
     make_env,
     os1_command,
+    resume,
     run,
     write_script,
 )
@@ -46,13 +47,7 @@ def test_conversation_persists_and_resumes(tmp_path: Path) -> None:
     assert said.returncode == 0, describe(said)
     assert said.stdout.strip() == "You said: and she is three"
 
-    again = Session(tmp_path)
-    try:
-        again.expect_exact("picking up where we left off")
-        resumed = again.ready()
-        assert again.quit() == 0
-    finally:
-        again.close()
+    resumed, again = resume(tmp_path)
     lines = [line.strip() for line in resumed.splitlines() if "›" in line]
     assert lines == [
         "you › my cat is called Miso",
@@ -268,13 +263,7 @@ def test_text_that_looks_like_markup_is_shown_verbatim(tmp_path: Path) -> None:
     finally:
         session.close()
 
-    again = Session(tmp_path)
-    try:
-        again.expect_exact("picking up where we left off")
-        resumed = again.ready()
-        assert again.quit() == 0
-    finally:
-        again.close()
+    resumed, again = resume(tmp_path)
     assert "Traceback" not in again.output, again.output
     assert f"you › {text}" in resumed, again.output
     assert f"{boot.os_name} › You said: {text}" in resumed, again.output
