@@ -291,3 +291,14 @@ async def test_background_remembering_is_flushed_on_close():
     reopened = make_runtime(booted=False)
     episodes = reopened.store.memories.list(kind="episode", limit=100)
     assert len([m for m in episodes if m.meta.get("role") == "user"]) == 20
+
+
+async def test_a_small_brain_sees_only_the_users_recent_messages():
+    runtime = make_runtime(["first reply", "second reply", "third reply", "fourth reply", "x"])
+    runtime.brain.supports_tools = False  # like the embedded 135M model
+    conv = new_conversation(runtime)
+    for text in ("one", "two", "three", "four", "five"):
+        await run_turn(conv, text)
+    seen = runtime.brain.seen[-1]
+    assert [(m.role, m.content) for m in seen[1:]] == [
+        ("user", "two"), ("user", "three"), ("user", "four"), ("user", "five")]

@@ -18,7 +18,8 @@ from os1.persona.prompts import system_prompt
 from os1.storage.base import Store
 
 HISTORY_LIMIT = 40
-SMALL_BRAIN_HISTORY = 6  # a 135M model loses the thread (and repeats itself) in long histories
+SMALL_BRAIN_HISTORY = 3  # a 135M model sees only the user's last few messages: shown its own
+# replies it copies them (5 of 7 replies near-identical in a LoCoMo sample; 7 of 7 distinct without)
 NOTES_LIMIT = 8
 RECALLED = 5
 RECALL_POOL = 20  # on every turn: a smaller pool than the benchmark's 200 (~1.5 ms instead of 6 ms)
@@ -58,11 +59,12 @@ def build(
         notes += [m.text for m in store.memories.list(kind="note", limit=6)
                   if asked_to_keep(m) and m.text not in notes][:3]
     capable = brain.supports_tools
-    history = store.conversations.messages(
-        conversation_id, limit=HISTORY_LIMIT if capable else SMALL_BRAIN_HISTORY)
+    history = store.conversations.messages(conversation_id, limit=HISTORY_LIMIT)
     # the newest stored message is the user's current one; it is appended below
     if history and history[-1].role == "user" and history[-1].content == user_text:
         history = history[:-1]
+    if not capable:
+        history = [m for m in history if m.role == "user"][-SMALL_BRAIN_HISTORY:]
     facts: list[str] = []
     recalled: list[str] = []
     if memory is not None:
