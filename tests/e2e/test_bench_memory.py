@@ -40,3 +40,13 @@ def test_bench_memory_needs_an_input(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "os1", "bench", "memory"], capture_output=True,
                           text=True, timeout=60, cwd=tmp_path)
     assert proc.returncode == 2 and "--locomo" in proc.stderr
+
+
+def test_bench_memory_rejects_a_file_that_is_not_locomo(tmp_path):
+    for name, content in (("notes.txt", "hello"), ("wrong.json", '{"qa": []}')):
+        path = tmp_path / name
+        path.write_text(content)
+        proc = subprocess.run([sys.executable, "-m", "os1", "bench", "memory", "--locomo", str(path)],
+                              capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr
+        assert "not a LoCoMo-format JSON file" in proc.stderr

@@ -74,6 +74,20 @@ def conversation_items(conversation: dict[str, Any]) -> tuple[list[dict[str, Any
     return items, last
 
 
+def load_locomo(path: Path) -> list[dict[str, Any]]:
+    """The conversations of a LoCoMo-format file; ValueError says what is wrong with it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path} is not a LoCoMo-format JSON file ({exc})") from exc
+    if not isinstance(data, list) or not all(
+            isinstance(s, dict) and isinstance(s.get("conversation"), dict)
+            and isinstance(s.get("qa"), list) for s in data):
+        raise ValueError(f"{path} is not a LoCoMo-format JSON file: expected a list of objects "
+                         "with 'conversation' and 'qa'")
+    return data
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
@@ -81,7 +95,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 def locomo(path: Path, ks: tuple[int, ...] = (1, 5, 10), weights: Weights | None = None,
            limit_conversations: int | None = None, progress: Any = None) -> dict[str, Any]:
-    data = json.loads(Path(path).read_text())
+    data = load_locomo(Path(path))
     if limit_conversations:
         data = data[:limit_conversations]
     encoder = shared_encoder()

@@ -49,8 +49,12 @@ def memory_command(locomo_path: str | None, ks: str, scale: int | None) -> None:
     result: dict = {}
     if locomo_path:
         k_values = tuple(sorted({int(k) for k in ks.split(",") if k.strip()}))
-        result.update(memory.locomo(Path(locomo_path), k_values,
-                                    progress=lambda s: click.echo(f"  conversation {s} done", err=True)))
+        try:
+            result.update(memory.locomo(
+                Path(locomo_path), k_values,
+                progress=lambda s: click.echo(f"  conversation {s} done", err=True)))
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
     if scale:
         result.update(memory.scale(scale, progress=lambda n: click.echo(f"  {n:,} ingested", err=True)))
     _print(result)
