@@ -24,6 +24,8 @@ def status_command(check: bool) -> None:
         profile = runtime.profile
         click.echo(f"data folder   {settings.home}")
         click.echo(f"database      {settings.db_path} (schema {runtime.store.schema_version})")
+        config_state = "present" if settings.config_path.exists() else "not present; optional"
+        click.echo(f"config file   {settings.config_path} ({config_state})")
         state = (f"set up: {profile.os_name} with {profile.user_name}" if profile.booted
                  else "not set up yet (run os1)")
         click.echo(f"profile       {state}")
