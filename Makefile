@@ -9,7 +9,10 @@ STAMP  := $(VENV)/.os1-installed
 DEVSTAMP := $(VENV)/.os1-dev-installed
 ENCODER := $(VENV)/share/os1/minilm-l6-v2.onnx
 # llama-cpp-python compiles from source once (~4-5 min on 2 cores); pip caches the wheel.
+# Portable x86-64 (AVX2) build: a -march=native build picked up AMX on a Sapphire Rapids host and
+# crashed (SIGSEGV) on the first token, and a native wheel in the pip cache breaks on other CPUs.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: setup run test lint bench clean

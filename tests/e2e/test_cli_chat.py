@@ -274,7 +274,8 @@ def test_say_json_events(tmp_path: Path) -> None:
     assert proc.returncode == 0, describe(proc)
     events = [json.loads(line) for line in proc.stdout.splitlines()]
     kinds = [e["type"] for e in events]
-    assert kinds == ["tool", "text", "done"], events
-    assert events[0]["skill"] == "clock" and events[0]["tool"] == "now"
-    assert events[1]["text"].startswith("It's ")
-    assert events[2]["text"] == events[1]["text"]
+    assert kinds == ["affect", "tool", "text", "done"], events
+    assert events[0]["state"] == "neutral" and events[0]["pace"] == 1.0  # how they seem to feel, first
+    assert events[1]["skill"] == "clock" and events[1]["tool"] == "now"
+    assert events[2]["text"].startswith("It's ")
+    assert events[3]["text"] == events[2]["text"]

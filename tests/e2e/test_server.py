@@ -239,7 +239,8 @@ async def test_ws_turn_streams_text_then_done(booted: ServerHandle) -> None:
         events = await say(ws, "hello there old friend")
     kinds = [e["type"] for e in events]
     assert kinds.count("text") >= 2 and kinds[-1] == "done"
-    assert set(kinds[:-1]) <= {"text", "notice"}
+    assert kinds[0] == "affect" and events[0]["source"] == "text"  # first: how they seem to feel
+    assert set(kinds[1:-1]) <= {"text", "notice"}
     done = events[-1]
     assert done["status"] == "complete" and isinstance(done["message_id"], int)
     assert done["text"] == text_of(events) == "You said: hello there old friend"

@@ -99,16 +99,17 @@ async def test_skill_route_does_not_call_the_brain():
 async def test_consent_is_asked_once_and_outbound_is_confirmed_every_time(postcards):
     conv = new_conversation(postcards)
     events = await run_turn(conv, "send a postcard to Amy")
-    assert events[0] == {"type": "question", "kind": "consent",
+    assert events[0]["type"] == "affect"  # how they seem to feel comes first, before any reply
+    assert events[1] == {"type": "question", "kind": "consent",
                          "text": "You mind if I use your postcard account?"}
     events = await run_turn(conv, "sure")
-    assert events[0]["kind"] == "confirm" and postcard_tools.SENT == []
+    assert events[1]["kind"] == "confirm" and postcard_tools.SENT == []
     assert "Amy" in reply_text(events)
     assert "Postcard sent to Amy." in reply_text(await run_turn(conv, "yes"))
     assert postcard_tools.SENT == ["Amy"]
     # consent is remembered, confirmation is not
     events = await run_turn(conv, "send a postcard to Bob")
-    assert events[0]["kind"] == "confirm"
+    assert events[1]["kind"] == "confirm"
     assert "won't" in reply_text(await run_turn(conv, "no"))
     assert postcard_tools.SENT == ["Amy"]
 
@@ -133,7 +134,7 @@ async def test_unrelated_answer_drops_the_question_and_is_handled(postcards):
     conv = new_conversation(postcards)
     await run_turn(conv, "pin the postcard from Amy")
     events = await run_turn(conv, "what time is it")
-    assert events[0]["type"] == "notice"
+    assert events[1]["type"] == "notice"
     assert any(e["type"] == "tool" and e["tool"] == "now" for e in events)
     assert postcard_tools.PINNED == []
 
@@ -196,7 +197,7 @@ async def test_native_tool_calls_go_through_the_same_gate(postcards):
 
     postcards.brain.replies = [{"tool": "postcard__send", "arguments": {"to": "Eve"}}]
     events = await run_turn(conv, "tell Eve hi")
-    assert events[0]["type"] == "question" and postcard_tools.SENT == []
+    assert events[1]["type"] == "question" and postcard_tools.SENT == []
 
 
 async def test_reply_consumed_inside_an_except_block_is_stored_once():
@@ -216,6 +217,8 @@ async def test_interrupted_reply_keeps_only_what_was_shown():
     stream = conv.turn("tell me something")
     shown = []
     async for event in stream:
+        if event.type == "affect":
+            continue
         shown.append(event.text)
         if len(shown) == 3:
             break

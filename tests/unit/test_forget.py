@@ -161,8 +161,8 @@ async def test_forget_skill_confirms_every_time_and_leaves_no_trace():
     before = about_amy()
 
     events = await run_turn(conv, "forget what I told you about Amy")
-    assert events[0]["type"] == "question" and events[0]["kind"] == "confirm"
-    assert "topic='Amy'" in events[0]["text"] and "can't be undone" in events[0]["text"]
+    assert events[1]["type"] == "question" and events[1]["kind"] == "confirm"  # after the affect event
+    assert "topic='Amy'" in events[1]["text"] and "can't be undone" in events[1]["text"]
     assert "won't" in reply_text(await run_turn(conv, "no"))
     # declined: nothing is gone, and the request itself is not kept
     assert about_amy() == before == ["my sister Amy likes tulips"]

@@ -107,6 +107,12 @@ class EmbeddedBrain(Brain):
         stop = threading.Event()
         done = object()
 
+        def send(item: object) -> None:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+            except RuntimeError:  # the listener's event loop is gone (its program ended): stop
+                stop.set()
+
         def work() -> None:
             try:
                 with self._lock:
@@ -123,11 +129,11 @@ class EmbeddedBrain(Brain):
                             break
                         text = piece["choices"][0]["delta"].get("content")
                         if text:
-                            loop.call_soon_threadsafe(queue.put_nowait, text)
+                            send(text)
             except Exception as exc:  # surfaced to the consumer below
-                loop.call_soon_threadsafe(queue.put_nowait, exc)
+                send(exc)
             finally:
-                loop.call_soon_threadsafe(queue.put_nowait, done)
+                send(done)
 
         worker = threading.Thread(target=work, name="os1-embedded-brain", daemon=True)
         worker.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+from pathlib import Path
 
 import click
 
@@ -57,4 +58,67 @@ def memory_command(locomo_path: str | None, ks: str, scale: int | None) -> None:
             raise click.ClickException(str(exc)) from exc
     if scale:
         result.update(memory.scale(scale, progress=lambda n: click.echo(f"  {n:,} ingested", err=True)))
+    _print(result)
+
+
+@bench_group.command("emotion")
+@click.option("--goemotions", "goemotions_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="A GoEmotions-format TSV: text, comma-separated label ids, id "
+                   "(e.g. ../shared/data/goemotions/dev.tsv).")
+@click.option("--labels", "labels_path", type=click.Path(exists=True, dir_okay=False),
+              help="The label names the ids index, one per line (default: the 28 GoEmotions labels; "
+                   "Ekman's 6 + neutral, e.g. goemotions/ekman/labels.txt, use the Ekman head).")
+def emotion_command(goemotions_path: str, labels_path: str | None) -> None:
+    """Text emotion classifier: multi-label macro-F1, per-label F1 and sentences/s."""
+    from pathlib import Path
+
+    from os1.bench import emotion
+    from os1.perception.emotion import EmotionModelError
+
+    try:
+        result = emotion.run(Path(goemotions_path), Path(labels_path) if labels_path else None,
+                             progress=lambda message: click.echo(f"  {message}", err=True))
+    except (ValueError, OSError, EmotionModelError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print(result)
+
+
+@bench_group.command("stt")
+@click.option("--manifest", "manifest_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="TSV with columns path, reference (paths relative to it), "
+                   "e.g. ../shared/data/speech/manifest.tsv.")
+@click.option("--engine", type=click.Choice(["whisper", "sphinx"]), default="whisper", show_default=True)
+def stt_command(manifest_path: str, engine: str) -> None:
+    """Speech to text: word error rate and real-time factor."""
+    from os1.bench import stt
+    from os1.perception.stt import STTUnavailable
+
+    try:
+        result = stt.run(Path(manifest_path), engine,
+                         progress=lambda line: click.echo(f"  {line}", err=True),
+                         warn=lambda line: click.echo(f"warning: {line}", err=True))
+    except (ValueError, STTUnavailable) as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print(result)
+
+
+@bench_group.command("voice")
+@click.option("--runs", default=20, show_default=True, help="Timed question-and-interruption runs.")
+@click.option("--question", "question_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A recorded question (default: questions spoken by Piper).")
+@click.option("--interruption", "interruption_path",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A recorded interruption (default: 'Wait, stop, stop.' spoken by Piper).")
+def voice_command(runs: int, question_path: Path | None, interruption_path: Path | None) -> None:
+    """Spoken reply latency (end of speech → first reply audio) and barge-in stop time."""
+    from os1.bench import voice
+    from os1.perception.audio import AudioError
+
+    click.echo(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+               err=True)
+    try:
+        result = voice.run(runs, question_path, interruption_path,
+                           progress=lambda n, r: click.echo(f"  run {n}: {r}", err=True))
+    except (AudioError, ValueError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from exc
     _print(result)

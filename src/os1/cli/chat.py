@@ -124,7 +124,7 @@ def _chat_loop(read: Any, turn: Any, renderer: TerminalRenderer, runner: asyncio
         _run_turn(runner, turn(text), renderer, on_interrupt)
 
 
-def _chat_local(new: bool, console: Console) -> None:
+def _chat_local(new: bool, console: Console, feelings: bool = False) -> None:
     from os1.core.conversation import Conversation
     from os1.core.runtime import open_runtime
 
@@ -141,7 +141,7 @@ def _chat_local(new: bool, console: Console) -> None:
             conversation = Conversation(runtime, runtime.store.conversations.create("Conversation").id)
         else:
             conversation = Conversation.resume_or_start(runtime)
-        renderer = TerminalRenderer(console, runtime.profile.os_name)
+        renderer = TerminalRenderer(console, runtime.profile.os_name, show_feelings=feelings)
         if not just_booted:
             _show_resume(runtime, conversation.id, renderer, console)
         _chat_loop(read_message, lambda text: _local_turn(conversation, text), renderer,
@@ -151,7 +151,7 @@ def _chat_local(new: bool, console: Console) -> None:
     runtime.close()
 
 
-def _chat_remote(url: str, token: str | None, console: Console) -> None:
+def _chat_remote(url: str, token: str | None, console: Console, feelings: bool = False) -> None:
     from os1.server.client import RemoteConversation, RemoteError
 
     settings = load_settings()
@@ -169,7 +169,7 @@ def _chat_remote(url: str, token: str | None, console: Console) -> None:
             remote = runner.run(RemoteConversation.connect(url, token))
         except RemoteError as exc:
             raise click.ClickException(str(exc)) from exc
-        renderer = TerminalRenderer(console, remote.ready.get("os_name") or "OS1")
+        renderer = TerminalRenderer(console, remote.ready.get("os_name") or "OS1", show_feelings=feelings)
         console.print(f"[dim]Connected to {url}; this is the same conversation as on the server.[/]")
         try:
             _chat_loop(read_message, remote.turn, renderer, runner, console, remote.cancel)
@@ -183,14 +183,16 @@ def _chat_remote(url: str, token: str | None, console: Console) -> None:
 @click.option("--new", is_flag=True, help="Start a new conversation instead of resuming the last one.")
 @click.option("--server", metavar="URL", help="Continue the conversation held by a running `os1 serve`.")
 @click.option("--token", help="Server token (default: $OS1_TOKEN, or this machine's token file).")
-def chat_command(new: bool = False, server: str | None = None, token: str | None = None) -> None:
+@click.option("--feelings", is_flag=True, help="Show how OS1 reads your feelings each turn (one dim line).")
+def chat_command(new: bool = False, server: str | None = None, token: str | None = None,
+                 feelings: bool = False) -> None:
     """Talk with your OS (first boot on the very first run)."""
     _robust_stdin()
     console = Console(highlight=False)
     if server:
-        _chat_remote(server, token, console)
+        _chat_remote(server, token, console, feelings)
     else:
-        _chat_local(new, console)
+        _chat_local(new, console, feelings)
 
 
 @click.command("say")

@@ -1,4 +1,7 @@
-"""``os1 growth``: how the OS's personality has grown, what it reflected on, and its journal."""
+"""``os1 growth``: how the OS's personality has grown, what it reflected on, and its journal.
+
+``os1 growth mood`` shows how the user has seemed to feel, day by day (:mod:`os1.cli.mood`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 
 import click
 
+from os1.cli.mood import mood_command
 from os1.core.config import load_settings
 from os1.storage.base import Memory
 from os1.storage.sqlite_memory import GrowthEntry
@@ -40,14 +44,20 @@ def _reflection(memory: Memory, cited: list[Memory]) -> dict[str, Any]:
             "cites": [{"id": m.id, "text": m.text, "kind": m.kind, "speaker": m.speaker} for m in cited]}
 
 
-@click.command("growth")
+@click.group("growth", invoke_without_command=True)
 @click.option("--reflect", "reflect_now", is_flag=True,
               help="Reflect now on the memories since the last reflection and show what was written.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1),
               help="How many trait changes, reflections and journal lines to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-def growth_command(reflect_now: bool, limit: int, as_json: bool) -> None:
-    """Show how OS1 has grown: its traits and why they changed, its reflections and its journal."""
+@click.pass_context
+def growth_command(ctx: click.Context, reflect_now: bool, limit: int, as_json: bool) -> None:
+    """Show how OS1 has grown: its traits and why they changed, its reflections and its journal.
+
+    `os1 growth mood` shows your mood over the last days.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from os1.memory.growth import DAILY_CAP, Growth
     from os1.memory.reflection import Reflector
     from os1.persona.profile import Profile
@@ -121,3 +131,6 @@ def growth_command(reflect_now: bool, limit: int, as_json: bool) -> None:
                    f"({state.pending:.1f} so far); `os1 growth --reflect` reflects now.")
     finally:
         runtime.close()
+
+
+growth_command.add_command(mood_command)

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from os1.cli import bench, chat, data, growth, guard, memory, status
+from os1.cli import bench, chat, data, growth, guard, memory, status, voice
 from os1.core.config import ConfigError
 from os1.storage.base import StorageError
 
@@ -58,6 +58,7 @@ for command in (
     memory.memory_group,
     status.status_command,
     bench.bench_group,
+    voice.voice_command,
 ):
     cli.add_command(command)
 

@@ -1,6 +1,8 @@
 """The turn loop: one user message in, a stream of events out, everything persisted.
 
-sense (clean the text) → care (crisis language) → a pending question's answer →
+sense (clean the text) → feel (the affect of the words, and of the voice when the turn
+was spoken: an ``affect`` event, stored for the mood timeline) → care (crisis language) →
+a pending question's answer →
 honesty ("are you an AI?") → router → skill behind the consent gate, or the
 brain (with native tool calls through the same gate) → store the reply.
 
@@ -17,19 +19,25 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from os1.brain.base import Brain, BrainUnavailable, Message, TextDelta, ToolCall
-from os1.core.events import Event, Notice, Question, TextChunk, ToolUsed, TurnDone
+from os1.core.events import Affect, Event, Notice, Question, TextChunk, ToolUsed, TurnDone
 from os1.core.runtime import Runtime
+from os1.expression.style import style_for
 from os1.guard.care import crisis_reply, is_crisis
 from os1.guard.consent import answer_kind
 from os1.guard.honesty import ai_answer, asks_if_ai
 from os1.guard.journal import run_tool
 from os1.memory.growth import Growth
 from os1.mind import context
+from os1.perception import affect
+from os1.perception.prosody import Baseline
 from os1.perception.text import clean
 from os1.skills.base import Skill, ToolContext, ToolError, ToolResult, ToolSpec
+
+if TYPE_CHECKING:
+    from os1.perception.prosody import ProsodyFeatures
 
 log = logging.getLogger(__name__)
 MAX_TOOL_ROUNDS = 3
@@ -50,6 +58,10 @@ class Conversation:
         self.id = conversation_id
         self._user_text = ""
         self._remember = True  # whether this turn's exchange goes into the memory stream
+        self._affect: affect.AffectEstimate | None = None  # how the user seems to feel this turn
+        # voice: hold a reply's memory until it has been spoken, then keep what was heard (settle)
+        self.hold_memories = False
+        self._held: tuple[int, str, str, str] | None = None  # message id, user text, reply, status
 
     @classmethod
     def resume_or_start(cls, runtime: Runtime) -> Conversation:
@@ -63,7 +75,9 @@ class Conversation:
         return self.runtime.store
 
     # -- the turn ---------------------------------------------------------
-    async def turn(self, raw: str | bytes) -> AsyncIterator[Event]:
+    async def turn(self, raw: str | bytes, *,
+                   prosody: ProsodyFeatures | None = None) -> AsyncIterator[Event]:
+        """One user message (typed, or a transcript with the ``prosody`` of how it was said)."""
         cleaned = clean(raw)
         if cleaned.empty:
             return
@@ -72,7 +86,11 @@ class Conversation:
         text = cleaned.text
         self._user_text = text
         self._remember = True
-        self._store.conversations.add_message(self.id, "user", text)
+        self._affect = None
+        stored = self._store.conversations.add_message(self.id, "user", text)
+        felt = await self._feel(text, prosody, stored.id)
+        if felt is not None:
+            yield felt
         profile = self.runtime.profile
 
         if is_crisis(text):
@@ -106,6 +124,38 @@ class Conversation:
         async with aclosing(self._think(text)) as thinking:
             async for event in thinking:
                 yield event
+
+    # -- feeling ------------------------------------------------------------
+    async def _feel(self, text: str, prosody: ProsodyFeatures | None, message_id: int) -> Affect | None:
+        """Estimate and store the turn's affect (off the event loop); None if that failed."""
+        try:
+            estimate = await asyncio.to_thread(self._estimate_affect, text, prosody, message_id)
+        except Exception:  # feeling is a refinement: never let it cost the user the reply
+            log.exception("could not estimate the affect of this turn")
+            return None
+        self._affect = estimate
+        style = style_for(estimate)
+        return Affect(estimate.state, estimate.confidence, estimate.cues, style.pace, style.pause_s,
+                      estimate.source)
+
+    def _estimate_affect(self, text: str, prosody: ProsodyFeatures | None,
+                         message_id: int) -> affect.AffectEstimate:
+        repo = self._store.affect
+        baseline = Baseline.load(repo) if prosody is not None and prosody.usable else None
+        estimate = affect.estimate(text, prosody, baseline)
+        if baseline is not None and prosody is not None:
+            baseline.update(prosody)  # after judging: an unusual turn is compared with the usual
+            baseline.save(repo)
+        repo.add(estimate, message_id=message_id, conversation_id=self.id, prosody=prosody)
+        return estimate
+
+    @property
+    def last_affect(self) -> affect.AffectEstimate | None:
+        """The affect estimate of the current (or last) turn."""
+        return self._affect
+
+    def _emotion(self) -> str | None:
+        return self._affect.state if self._affect is not None else None
 
     # -- skills -------------------------------------------------------------
     async def _act(self, skill: Skill, spec: ToolSpec, arguments: dict[str, Any],
@@ -222,7 +272,7 @@ class Conversation:
         tools = self.runtime.skills.tool_schemas() if brain.supports_tools else None
         messages = await asyncio.to_thread(
             context.build, self._store, self.runtime.profile, brain, self.id, text,
-            self.runtime.memory,
+            self.runtime.memory, self._affect,
         )
         for _ in range(MAX_TOOL_ROUNDS):
             calls: list[ToolCall] = []
@@ -274,15 +324,35 @@ class Conversation:
 
     def _finish_now(self, reply: str, status: str = "complete") -> TurnDone:
         stored = self._store.conversations.add_message(self.id, "assistant", reply, status=status)
-        if self._remember:
-            self.runtime.after_reply(partial(self._remember_exchange, self._user_text, reply, status))
+        if self.hold_memories:
+            self._held = (stored.id, self._user_text if self._remember else "", reply, status)
+        elif self._remember:
+            self.runtime.after_reply(partial(self._remember_exchange, self._user_text, reply, status,
+                                             self._emotion()))
         return TurnDone(stored.id, reply, status)
 
-    def _remember_exchange(self, user_text: str, reply: str, status: str) -> None:
+    def settle(self, heard: str | None) -> None:
+        """Voice: the last reply was played to the end (``heard`` None) or cut off after ``heard``.
+
+        The stored reply keeps only the words the user heard, and only those are remembered.
+        """
+        if self._held is None:
+            return
+        message_id, user_text, reply, status = self._held
+        self._held = None
+        if heard is not None and (heard.strip() != reply.strip() or status != "interrupted"):
+            reply, status = heard.strip(), "interrupted"
+            self._store.conversations.amend_message(message_id, reply, status)
+        if user_text:
+            self.runtime.after_reply(partial(self._remember_exchange, user_text, reply, status,
+                                             self._emotion()))
+
+    def _remember_exchange(self, user_text: str, reply: str, status: str, emotion: str | None = None) -> None:
         runtime = self.runtime
         try:
             profile = runtime.profile
-            runtime.memory.record_exchange(self.id, user_text, reply, profile.user_name, profile.os_name)
+            runtime.memory.record_exchange(self.id, user_text, reply, profile.user_name, profile.os_name,
+                                           emotion=emotion)
         except Exception:  # remembering must never cost the user the reply itself
             log.exception("could not record the exchange in memory")
         try:

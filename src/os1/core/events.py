@@ -43,6 +43,20 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Affect:
+    """How the user seems to feel this turn, and how OS1 will sound in answer; sent once per turn,
+    after the user's message is stored and before any reply text. Displays may ignore it."""
+
+    state: str  # fear | nervousness | excitement | sadness | loneliness | joy | anger | neutral
+    confidence: float
+    cues: tuple[str, ...] = ()  # "hesitant voice", "lively voice", …
+    pace: float = 1.0  # speech style for the reply (expression.style.SpeechStyle)
+    pause_s: float = 0.25
+    source: str = "text"  # text | voice+text
+    type: str = "affect"
+
+
+@dataclass(frozen=True)
 class TurnDone:
     message_id: int
     text: str
@@ -50,8 +64,11 @@ class TurnDone:
     type: str = "done"
 
 
-Event = TextChunk | Notice | ToolUsed | Question | TurnDone
+Event = TextChunk | Notice | ToolUsed | Question | Affect | TurnDone
 
 
 def to_dict(event: Event) -> dict[str, Any]:
-    return asdict(event)
+    data = asdict(event)
+    if "cues" in data:
+        data["cues"] = list(data["cues"])  # JSON has lists, not tuples
+    return data

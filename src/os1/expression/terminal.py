@@ -1,7 +1,8 @@
 """Showing a turn in the terminal: the reply streamed piece by piece, notices set apart.
 
 Takes event dicts (the same shape the WebSocket sends), so local and remote
-conversations look the same.
+conversations look the same. How the user seems to feel (the ``affect`` event) is
+not shown unless asked for (``os1 chat --feelings``): then as one dim line.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from rich.markup import escape
 
 
 class TerminalRenderer:
-    def __init__(self, console: Console, os_name: str) -> None:
+    def __init__(self, console: Console, os_name: str, show_feelings: bool = False) -> None:
         self.console = console
         self.os_name = os_name or "OS1"
+        self.show_feelings = show_feelings
         self._open = False
         self._column = 0
 
@@ -56,6 +58,9 @@ class TerminalRenderer:
             self.end_reply()
             style = "yellow" if event.get("level") == "warning" else "dim"
             self.console.print(f"[{style}]{escape(event['text'])}[/]")
+        elif kind == "affect":
+            if self.show_feelings:
+                self._feeling(event)
         elif kind == "error":
             self.end_reply()
             self.console.print(f"[red]{escape(event.get('text', 'error'))}[/]")
@@ -64,6 +69,15 @@ class TerminalRenderer:
                 self._start_reply()
                 self.console.print(" [dim]… (interrupted)[/]", end="")
             self.end_reply()
+
+    def _feeling(self, event: dict[str, Any]) -> None:
+        self.end_reply()
+        state = str(event.get("state", "neutral"))
+        cues = event.get("cues") or []
+        confidence = float(event.get("confidence") or 0.0)
+        why = f", {', '.join(str(c) for c in cues)}" if cues else ""
+        self.console.print(f"[dim](you sound {escape(state)}: {confidence:.0%}{escape(why)})[/]",
+                           highlight=False)
 
     def end_reply(self) -> None:
         if self._open:

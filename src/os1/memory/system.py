@@ -81,9 +81,10 @@ class MemorySystem:
         return stored[0] if stored else None
 
     def record_exchange(self, conversation_id: str, user_text: str, reply: str,
-                        user_name: str, os_name: str) -> list[Memory]:
+                        user_name: str, os_name: str, emotion: str | None = None) -> list[Memory]:
+        """The user's words (with how they seemed to feel, ``emotion``) and the reply, as memories."""
         items = [dict(text=user_text, speaker=user_name or "user", source="conversation",
-                      conversation_id=conversation_id, meta={"role": "user"})]
+                      conversation_id=conversation_id, emotion=emotion, meta={"role": "user"})]
         if reply.strip():
             items.append(dict(text=reply, speaker=os_name or "OS1", source="conversation",
                               conversation_id=conversation_id, meta={"role": "assistant"}))

@@ -1,6 +1,7 @@
 """The context builder: the one place that decides what the brain sees for a turn.
 
-Persona and profile → system prompt; what OS1 knows about the user (current
+Persona and profile → system prompt (with one line on how the user seems to feel
+this turn, when the affect estimate is confident); what OS1 knows about the user (current
 facts), memories retrieved for this message (hybrid retrieval), notes they asked
 it to keep; the conversation so far; the new message. Then it is fitted to the
 brain's window, newest first.
@@ -9,13 +10,17 @@ brain's window, newest first.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from os1.brain.base import Brain, Message
 from os1.brain.budget import fit
 from os1.memory.system import MemorySystem
 from os1.persona.profile import Profile
-from os1.persona.prompts import system_prompt
+from os1.persona.prompts import feeling_guidance, system_prompt
 from os1.storage.base import Store
+
+if TYPE_CHECKING:
+    from os1.perception.affect import AffectEstimate
 
 HISTORY_LIMIT = 40
 SMALL_BRAIN_HISTORY = 3  # a 135M model sees only the user's last few messages: shown its own
@@ -48,7 +53,7 @@ def _recalled_lines(memory: MemorySystem, user_text: str, shown: set[str], own_w
 
 def build(
     store: Store, profile: Profile, brain: Brain, conversation_id: str, user_text: str,
-    memory: MemorySystem | None = None,
+    memory: MemorySystem | None = None, affect: AffectEstimate | None = None,
 ) -> list[Message]:
     def asked_to_keep(m: object) -> bool:
         return m.kind == "note" and m.source == "user"  # type: ignore[attr-defined]
@@ -70,7 +75,8 @@ def build(
     if memory is not None:
         facts = memory.facts.summary() if hasattr(memory.facts, "summary") else []
         recalled = _recalled_lines(memory, user_text, {m.content.strip() for m in history}, capable)
-    messages = [Message("system", system_prompt(profile, notes, facts, recalled))]
+    feeling = feeling_guidance(affect.state, affect.cues) if affect is not None and affect.expressed else None
+    messages = [Message("system", system_prompt(profile, notes, facts, recalled, feeling))]
     for stored in history:
         if stored.role in ("user", "assistant") and stored.content:
             content = stored.content

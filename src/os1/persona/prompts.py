@@ -5,6 +5,8 @@ Small models follow short prompts best, so every line earns its place.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from os1.persona.profile import Profile
 
 _THIRD = {"my": "their", "me": "them", "i": "they", "myself": "themselves", "mine": "theirs"}
@@ -30,8 +32,30 @@ def _trait_words(traits: dict[str, float]) -> list[str]:
     return words or ["kind"]
 
 
+# How to answer each feeling: one short line, so a 135M model still follows it.
+_FEELING = {
+    "fear": ("afraid", "Be steady and reassuring; ask what would help; keep it short."),
+    "nervousness": ("nervous", "Be calm and warm; ask before advising; keep it short."),
+    "sadness": ("sad", "Be gentle; acknowledge the feeling before anything else; no advice yet."),
+    "loneliness": ("lonely", "Be warm and present; show real interest in them."),
+    "anger": ("angry", "Stay calm; acknowledge it; don't argue or lecture."),
+    "excitement": ("excited", "Share their excitement; be lively and ask about it."),
+    "joy": ("happy", "Be glad with them; keep it warm."),
+}
+
+
+def feeling_guidance(state: str, cues: Sequence[str] = ()) -> str | None:
+    """One line telling the model how the user seems to feel and how to answer, e.g.
+    "They sound nervous (hesitant voice). Be calm and warm; ask before advising; keep it short."."""
+    if state not in _FEELING:
+        return None
+    word, advice = _FEELING[state]
+    why = f" ({cues[0]})" if cues else ""  # the strongest cue only: every token counts
+    return f"They sound {word}{why}. {advice}"
+
+
 def system_prompt(profile: Profile, notes: list[str] | None = None, facts: list[str] | None = None,
-                  recalled: list[str] | None = None) -> str:
+                  recalled: list[str] | None = None, feeling: str | None = None) -> str:
     name = profile.os_name or "OS1"
     user = profile.user_name or "the user"
     lines = [
@@ -54,4 +78,6 @@ def system_prompt(profile: Profile, notes: list[str] | None = None, facts: list[
         lines.append("Things they asked you to remember: " + " | ".join(notes))
     if recalled:
         lines.append("Earlier moments that may matter:\n" + "\n".join(f"- {r}" for r in recalled))
+    if feeling:
+        lines.append(feeling)  # last: the nearest instruction to the message is the one followed
     return "\n".join(lines)

@@ -14,7 +14,8 @@ closes the socket with code 4401, an unknown conversation with 4404):
 - server → ``{"type": "ready", "conversation_id", "os_name", "booted"}`` once;
 - client → ``{"type": "message", "text": "..."}``: the server streams the turn's
   events (:func:`os1.core.events.to_dict`: ``text``, ``notice``, ``tool``,
-  ``question``) and always ends with exactly one ``done`` event
+  ``question``, and one ``affect`` before any reply text: how the user seems to
+  feel and the reply's speech style) and always ends with exactly one ``done`` event
   ``{"type": "done", "message_id", "text", "status"}``;
 - client → ``{"type": "cancel"}`` during a reply: the turn is cancelled, the
   turn loop stores what was already sent as ``interrupted``, and the ``done``
@@ -59,6 +60,7 @@ from os1.server.schemas import (
     message_out,
     wire_text,
 )
+from os1.server.voice_ws import add_voice_route
 from os1.server.websocket import Hub, add_websocket_route
 from os1.storage.base import StorageError
 
@@ -185,6 +187,7 @@ def create_app(runtime: Runtime, token: str) -> FastAPI:
     app.include_router(v1)
 
     add_websocket_route(app, hub, token)
+    add_voice_route(app, hub, token)
 
     return app
 

@@ -112,6 +112,19 @@ class QuestionEvent(BaseModel):
     text: str
 
 
+class AffectEvent(BaseModel):
+    """How the user seems to feel this turn, and the speech style OS1 answers in (once per turn)."""
+
+    type: Literal["affect"]
+    state: str = Field(description="fear | nervousness | excitement | sadness | loneliness | joy | anger "
+                                   "| neutral")
+    confidence: float
+    cues: list[str] = Field(default_factory=list, description='e.g. "hesitant voice"')
+    pace: float = 1.0
+    pause_s: float = 0.25
+    source: str = Field("text", description="text | voice+text")
+
+
 class DoneEvent(BaseModel):
     type: Literal["done"]
     message_id: int | None
@@ -120,7 +133,7 @@ class DoneEvent(BaseModel):
 
 
 TurnEvent = Annotated[
-    TextEvent | NoticeEvent | ToolEvent | QuestionEvent | DoneEvent, Field(discriminator="type")
+    TextEvent | NoticeEvent | ToolEvent | QuestionEvent | AffectEvent | DoneEvent, Field(discriminator="type")
 ]
 
 

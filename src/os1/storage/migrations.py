@@ -137,5 +137,31 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX growth_by_kind ON growth(kind, id);
     """,
+    # 3: feeling — one affect estimate per user turn (the mood timeline), the voice's own baseline
+    """
+    CREATE TABLE affect (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        message_id INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+        conversation_id TEXT REFERENCES conversations(id) ON DELETE CASCADE,
+        occurred_at REAL NOT NULL,
+        state TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        scores TEXT NOT NULL,
+        cues TEXT NOT NULL,
+        levels TEXT,
+        prosody TEXT,
+        source TEXT NOT NULL
+    );
+    CREATE INDEX affect_by_time ON affect(occurred_at);
+    CREATE INDEX affect_by_message ON affect(message_id);
+    CREATE TABLE prosody_baseline (
+        speaker TEXT NOT NULL DEFAULT 'user',
+        feature TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        mean REAL NOT NULL,
+        m2 REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (speaker, feature)
+    );
+    """,
 ]
-

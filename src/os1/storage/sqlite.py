@@ -26,6 +26,7 @@ from os1.storage.base import (
     StoredMessage,
 )
 from os1.storage.migrations import MIGRATIONS
+from os1.storage.sqlite_affect import AffectRepo
 from os1.storage.sqlite_memory import FactRepo, GrowthRepo, MemoryRepo, PeopleRepo
 
 BUSY_TIMEOUT_MS = 5000
@@ -118,6 +119,11 @@ class _ConversationRepo(_Repo):
                 "UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id)
             )
         return StoredMessage(int(mid or 0), conversation_id, role, content, now, status)
+
+    def amend_message(self, message_id: int, content: str, status: str) -> None:
+        """Replace a stored message's words (a spoken reply the user cut off: keep what they heard)."""
+        self._db.run("UPDATE messages SET content = ?, status = ? WHERE id = ?",
+                     (content, status, message_id))
 
     def messages(self, conversation_id: str, limit: int | None = None) -> list[StoredMessage]:
         sql = (
@@ -212,7 +218,7 @@ class SQLiteStore:
 
     DERIVED_COLUMNS = frozenset({"embedding", "content_hash"})  # rebuilt, not exported
     EXPORT_TABLES = ("profile", "conversations", "messages", "memories", "memory_sources", "facts",
-                     "people", "growth", "consent", "journal")
+                     "people", "growth", "consent", "journal", "affect", "prosody_baseline")
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -237,6 +243,7 @@ class SQLiteStore:
         self.facts = FactRepo(self)
         self.people = PeopleRepo(self)
         self.growth = GrowthRepo(self)
+        self.affect = AffectRepo(self)
         self.consent = _ConsentRepo(self)
         self.journal = _JournalRepo(self)
 

@@ -1,0 +1,135 @@
+"""The mind in the voice pipeline: a finished user turn in, the reply streamed out.
+
+It runs the same turn loop as the terminal chat (care, consent, skills, the
+brain, memory), so a spoken conversation and a typed one are one conversation.
+The reply is remembered only once it has been spoken: when playback finishes,
+or with only the words the user heard if they cut in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from typing import Any
+
+from os1.core.conversation import Conversation
+from os1.core.events import Notice as NoticeEvent
+from os1.core.events import TextChunk, TurnDone
+from os1.expression.style import SpeechStyle
+from os1.voice.frames import (
+    EndOfStream,
+    Frame,
+    Interruption,
+    Notice,
+    PlaybackFinished,
+    ReplyEnded,
+    ReplyStarted,
+    ReplyText,
+    UserTurn,
+)
+from os1.voice.pipeline import Processor
+
+log = logging.getLogger(__name__)
+_ids = itertools.count(1)
+
+
+class Thinker(Processor):
+    """UserTurn in; ReplyStarted, ReplyText…, ReplyEnded out."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        super().__init__()
+        self.conversation = conversation
+        conversation.hold_memories = True  # remember what was *heard*, once it has been played
+        self._task: asyncio.Task[None] | None = None  # type: ignore[assignment]
+        self._turn_task: asyncio.Task[None] | None = None
+        self._reply_id: int | None = None
+        self._unsettled: dict[int, Any] = {}  # reply id → the conversation's held memory job
+
+    def active_reply(self) -> int | None:
+        if self._turn_task is not None and not self._turn_task.done():
+            return self._reply_id
+        return None
+
+    async def process(self, frame: Frame) -> None:
+        if isinstance(frame, UserTurn):
+            await self._finish_turn()  # one turn at a time, in order
+            self._reply_id = next(_ids)
+            self._turn_task = asyncio.create_task(self._reply(self._reply_id, frame))
+            return
+        if isinstance(frame, EndOfStream):
+            await self._finish_turn()
+            await self.push(frame)
+            return
+        await self.push(frame)
+
+    async def _finish_turn(self) -> None:
+        if self._turn_task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._turn_task
+            self._turn_task = None
+
+    async def _reply(self, reply_id: int, turn: UserTurn) -> None:
+        started = False
+        shown: list[str] = []
+        try:
+            async with contextlib.aclosing(self.conversation.turn(turn.text, prosody=turn.prosody)) as events:
+                async for event in events:
+                    kind = getattr(event, "type", "")
+                    if kind == "affect" and not started:
+                        data = {k: getattr(event, k) for k in ("state", "confidence", "cues", "source")
+                                if hasattr(event, k)}
+                        style = SpeechStyle(pace=getattr(event, "pace", 1.0),
+                                            pause_s=getattr(event, "pause_s", 0.25))
+                        started = True
+                        await self.push(ReplyStarted(reply_id, style, data))
+                        continue
+                    if not started:
+                        started = True
+                        await self.push(ReplyStarted(reply_id))
+                    if isinstance(event, TextChunk):
+                        shown.append(event.text)
+                        await self.push(ReplyText(reply_id, event.text))
+                    elif isinstance(event, NoticeEvent):
+                        await self.push(Notice(event.text, event.level))
+                    elif isinstance(event, TurnDone):
+                        self._unsettled[reply_id] = True
+                        await self.push(ReplyEnded(reply_id, event.text, event.status, event.message_id))
+        except asyncio.CancelledError:
+            self._unsettled[reply_id] = True
+            raise
+        except Exception as exc:
+            log.exception("the voice turn failed")
+            await self.push(Notice(f"Something went wrong while answering ({type(exc).__name__}).",
+                                   "warning"))
+            await self.push(ReplyEnded(reply_id, "".join(shown), "error"))
+
+    def interrupted(self, frame: Interruption) -> None:
+        super().interrupted(frame)
+        task = self._turn_task
+        if frame.reply_id == self._reply_id and task is not None and not task.done():
+            task.cancel()  # its cleanup stores what was shown; settling then keeps what was heard
+            task.add_done_callback(lambda _: self._settle(frame.reply_id, frame.heard))
+        else:
+            self._settle(frame.reply_id, frame.heard)
+
+    def notified(self, frame: Frame) -> None:
+        if isinstance(frame, PlaybackFinished):
+            self._settle(frame.reply_id, None)
+
+    def _settle(self, reply_id: int, heard: str | None) -> None:
+        if self._unsettled.pop(reply_id, None) is None:
+            return
+        try:
+            self.conversation.settle(heard)
+        except Exception:
+            log.exception("could not record what was heard of reply %s", reply_id)
+
+    async def stop(self) -> None:
+        if self._turn_task is not None and not self._turn_task.done():
+            self._turn_task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._turn_task
+        for reply_id in list(self._unsettled):
+            self._settle(reply_id, None)
