@@ -15,7 +15,7 @@ from os1.voice.turn_end import TurnEndPolicy, sounds_finished
 
 
 @pytest.mark.parametrize("text", [
-    "What time is it?", "Remind me to call my sister tomorrow", "I love that song.", "Stop!",
+    "What time is it?", "Remind me to call my sister tomorrow", "I love that song.", "Stop that now!",
 ])
 def test_finished_sentences_end_the_turn_after_a_short_pause(text):
     assert sounds_finished(text)
@@ -30,6 +30,13 @@ def test_unfinished_words_wait_for_a_longer_silence(text):
     assert not sounds_finished(text)
     assert not policy.ends_turn(0.4, text)
     assert policy.ends_turn(policy.unfinished_s, text)
+
+
+def test_one_or_two_words_wait_a_little_longer_unless_asked():
+    policy = TurnEndPolicy()
+    assert not policy.ends_turn(0.25, "Wait.")  # "Wait, can you…" often goes on
+    assert policy.ends_turn(0.5, "Wait.")
+    assert policy.ends_turn(0.25, "Really?")
 
 
 def test_no_transcript_yet_only_a_long_silence_ends_the_turn():

@@ -47,6 +47,7 @@ class TurnEndPolicy:
 
     pause_s: float = 0.128  # silence that counts as a pause: transcribe what was said so far, at once
     finished_s: float = 0.2  # a pause this long after words that sound finished ends the turn
+    short_s: float = 0.5  # one or two words ("Wait," "So.") may be a start: wait a little longer
     unfinished_s: float = 1.0  # any silence this long ends the turn, finished or not
     max_turn_s: float = 60.0  # a monologue is cut into turns of at most this long
 
@@ -54,4 +55,7 @@ class TurnEndPolicy:
         """``text`` is the transcript so far (None while it is still being transcribed)."""
         if silence_s >= self.unfinished_s:
             return True
-        return text is not None and silence_s >= self.finished_s and sounds_finished(text)
+        if text is None or not sounds_finished(text):
+            return False
+        short = len(_WORD.findall(text.lower())) <= 2 and not text.rstrip().endswith("?")
+        return silence_s >= (self.short_s if short else self.finished_s)
