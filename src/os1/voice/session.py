@@ -48,6 +48,26 @@ class Ears:
     stt: Any
     tts: Any
     prosody: Callable[[Audio, Any], Any] | None = None
+    notice: str = ""  # something the user should know (the voice they asked for is not here)
+
+
+def choose_voice(asked: str | None, configured: str | None, profile_voice: str | None) -> tuple[str, str]:
+    """The voice to speak with, and a notice if it is not the one the user chose at first boot.
+
+    An explicit ``--voice`` wins, then ``OS1_VOICE``/config; otherwise the first-boot answer:
+    male is Piper joe; female is espeak-ng's female voice until a Piper voice is configured.
+    """
+    if asked or configured:
+        return str(asked or configured), ""
+    if (profile_voice or "").lower() == "female":
+        import shutil
+
+        if shutil.which("espeak-ng"):
+            return "espeak-female", ""
+        return "joe", ("You chose a female voice, but no female voice is installed here, so I'm "
+                       "speaking with Piper's joe. Install espeak-ng, "
+                       "or set OS1_VOICE=piper:/path/to/voice.onnx.")
+    return "joe", ""
 
 
 def load_ears(stt_engine: str = "whisper", voice: str | None = None) -> Ears:
