@@ -159,7 +159,7 @@ def test_a_configured_piper_voice_must_exist(tmp_path):
     from os1.expression.tts import TTSUnavailable, load_tts
 
     missing = tmp_path / "amy.onnx"
-    with pytest.raises(TTSUnavailable, match="amy.onnx.json"):
+    with pytest.raises(TTSUnavailable, match=r"amy\.onnx\.json"):
         load_tts(f"piper:{missing}")
 
 
