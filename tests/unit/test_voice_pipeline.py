@@ -138,3 +138,24 @@ async def test_os1_does_not_hear_itself(ears):
     pipeline = await _talk_over(ears, runtime, conversation, None, wait_s=0.3)
     assert not any(isinstance(fr, f.Interruption) for fr in pipeline.output)
     assert len([fr for fr in pipeline.output if isinstance(fr, f.Heard)]) == 1  # only the question
+
+
+async def test_a_long_monologue_is_heard_whole_in_turns_and_never_wedges(ears):
+    sentences = ["I have been thinking about my work a lot lately.",
+                 "There is so much to do and I never seem to finish anything.",
+                 "My sister says I should take a break, but I am not sure."]
+    gap = np.zeros(int(0.15 * SAMPLE_RATE), np.float32)  # barely a breath between sentences
+    parts = []
+    for index in range(24):  # about 80 s of talking
+        parts += [spoken(sentences[index % 3], lead_s=0.0).samples, gap]
+    runtime = make_runtime(["I hear you."] * 10)
+    conversation = Conversation.resume_or_start(runtime)
+    output = ClockOutput(ears.tts.sample_rate, realtime=False)
+    pipeline = build_pipeline(conversation, ears, output, barge_in=False)
+    await asyncio.wait_for(pipeline.run(lambda p: feed_audio(p, Audio(np.concatenate(parts)))), 120)
+    turns = [fr.text for fr in pipeline.output if isinstance(fr, f.Heard)]
+    assert 2 <= len(turns) <= 4  # cut into turns of at most a minute
+    spoken_words = sum(len(s.split()) for s in sentences) * 8
+    heard_words = sum(len(t.split()) for t in turns)
+    assert heard_words >= 0.9 * spoken_words
+    assert len([fr for fr in pipeline.output if isinstance(fr, f.ReplyEnded)]) == len(turns)

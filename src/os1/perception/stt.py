@@ -37,7 +37,7 @@ from os1.perception.vad import VADUnavailable, speech_segments
 
 Progress = Callable[[float, float], None]  # (seconds of audio done, total seconds)
 
-MAX_CHUNK_S = 28.0  # a chunk must fit whisper's 30 s window
+MAX_CHUNK_S = 15.0  # chunks stay well inside whisper's 30 s window (long ones lose words without timestamps)
 SHORT_CONTEXT_S = (10.0, 2.0)  # short chunks: encode max(10 s, speech + 2 s) of context, not 30 s
 SHORT_CHUNK_S = 18.0  # chunks up to this long take the short-context path
 MERGE_GAP_S = 3.0  # speech apart by less silence shares a chunk (each decode costs a 30 s window)
