@@ -32,7 +32,7 @@ def test_a_recorded_question_gets_a_spoken_reply(tmp_path: Path) -> None:
     out = tmp_path / "reply.wav"
     result = _voice(tmp_path, "--in", str(_question(tmp_path / "q.wav")), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "you › The weather is lovely today" in result.stdout
+    assert "you › the weather is lovely today" in result.stdout.lower()
     assert REPLY in result.stdout
     reply = load_audio(out)
     assert reply.duration > 1.5 and np.abs(reply.samples).max() > 0.05

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -31,16 +32,24 @@ def spoken(text: str, lead_s: float = 0.2) -> Audio:
     return Audio(np.concatenate([np.zeros(int(lead_s * SAMPLE_RATE), np.float32), samples]))
 
 
+async def answer_recording(ears, replies: list[str], audio: Audio, timeout: float = 60):  # type: ignore[no-untyped-def]
+    """Play a recording into a file-mode pipeline (scripted brain); return what it made."""
+    runtime = make_runtime(replies)
+    conversation = Conversation.resume_or_start(runtime)
+    output = ClockOutput(ears.tts.sample_rate, realtime=False)
+    pipeline = build_pipeline(conversation, ears, output, barge_in=False)
+    await asyncio.wait_for(pipeline.run(lambda p: feed_audio(p, audio)), timeout)
+    return SimpleNamespace(runtime=runtime, conversation=conversation, pipeline=pipeline, output=output)
+
+
 def _assistant(runtime, conversation_id):  # type: ignore[no-untyped-def]
     return [m for m in runtime.store.conversations.messages(conversation_id) if m.role == "assistant"]
 
 
 async def test_a_recorded_question_is_heard_answered_spoken_and_remembered(ears):
-    runtime = make_runtime(["It really is. I hope you get to enjoy it."])
-    conversation = Conversation.resume_or_start(runtime)
-    output = ClockOutput(ears.tts.sample_rate, realtime=False)
-    pipeline = build_pipeline(conversation, ears, output, barge_in=False)
-    await asyncio.wait_for(pipeline.run(lambda p: feed_audio(p, spoken("The weather is lovely today."))), 60)
+    done = await answer_recording(
+        ears, ["It really is. I hope you get to enjoy it."], spoken("The weather is lovely today."))
+    runtime, conversation, pipeline, output = done.runtime, done.conversation, done.pipeline, done.output
 
     heard = [fr.text for fr in pipeline.output if isinstance(fr, f.Heard)]
     assert heard and "weather is lovely today" in heard[0].lower()
@@ -56,25 +65,19 @@ async def test_a_recorded_question_is_heard_answered_spoken_and_remembered(ears)
 
 async def test_the_spoken_reply_says_the_words(ears):
     """Round trip: what OS1 says out loud transcribes back to its reply."""
-    runtime = make_runtime(["The weather is lovely today."])
-    conversation = Conversation.resume_or_start(runtime)
-    output = ClockOutput(ears.tts.sample_rate, realtime=False)
-    pipeline = build_pipeline(conversation, ears, output, barge_in=False)
-    await asyncio.wait_for(pipeline.run(lambda p: feed_audio(p, spoken("Where should I go now?"))), 60)
+    output = (await answer_recording(
+        ears, ["The weather is lovely today."], spoken("Where should I go now?"))).output
     reply = Audio(resample(output.recording, output.rate, SAMPLE_RATE))
     reply = Audio(np.concatenate([np.zeros(SAMPLE_RATE // 4, np.float32), reply.samples]))
     assert "weather is lovely today" in ears.stt.transcribe(reply).text.lower()
 
 
 async def test_silence_and_noise_are_not_turns(ears):
-    runtime = make_runtime(["should not be said"])
-    conversation = Conversation.resume_or_start(runtime)
-    output = ClockOutput(ears.tts.sample_rate, realtime=False)
-    pipeline = build_pipeline(conversation, ears, output, barge_in=False)
     rng = np.random.default_rng(1)
     noise = np.concatenate([np.zeros(SAMPLE_RATE, np.float32),
                             rng.normal(0, 0.05, 2 * SAMPLE_RATE).astype(np.float32)])
-    await asyncio.wait_for(pipeline.run(lambda p: feed_audio(p, Audio(noise))), 60)
+    done = await answer_recording(ears, ["should not be said"], Audio(noise))
+    runtime, conversation, pipeline = done.runtime, done.conversation, done.pipeline
     assert not any(isinstance(fr, f.UserTurn | f.ReplyEnded) for fr in pipeline.output)
     assert runtime.store.conversations.messages(conversation.id) == []
 
@@ -93,7 +96,10 @@ async def _talk_over(ears, runtime, conversation, interruption: Audio | None, wa
     pipeline = build_pipeline(conversation, ears, output, sink=sink)
 
     async def talk(p) -> None:  # type: ignore[no-untyped-def]
-        await feed_audio(p, spoken("Tell me about the sea."), realtime=True, tail_s=0.0, end=False)
+        question = spoken("Tell me about the sea.").samples
+        question = np.concatenate([question, np.zeros(-len(question) % 512, np.float32)])
+        # whole 512-sample frames from here on, so each echo frame below is one VAD frame
+        await feed_audio(p, Audio(question), realtime=True, tail_s=0.0, end=False)
         silence = Audio(np.zeros(int(0.032 * SAMPLE_RATE), np.float32))
         for _ in range(300):  # keep the microphone open until OS1 talks
             if playing.is_set():
@@ -148,11 +154,8 @@ async def test_a_long_monologue_is_heard_whole_in_turns_and_never_wedges(ears):
     parts = []
     for index in range(24):  # about 80 s of talking
         parts += [spoken(sentences[index % 3], lead_s=0.0).samples, gap]
-    runtime = make_runtime(["I hear you."] * 10)
-    conversation = Conversation.resume_or_start(runtime)
-    output = ClockOutput(ears.tts.sample_rate, realtime=False)
-    pipeline = build_pipeline(conversation, ears, output, barge_in=False)
-    await asyncio.wait_for(pipeline.run(lambda p: feed_audio(p, Audio(np.concatenate(parts)))), 120)
+    pipeline = (await answer_recording(
+        ears, ["I hear you."] * 10, Audio(np.concatenate(parts)), timeout=120)).pipeline
     turns = [fr.text for fr in pipeline.output if isinstance(fr, f.Heard)]
     assert 2 <= len(turns) <= 4  # cut into turns of at most a minute
     spoken_words = sum(len(s.split()) for s in sentences) * 8

@@ -74,7 +74,7 @@ class _LiveFeed:
                     chunk = np.concatenate([chunk, np.zeros(step - len(chunk), dtype=np.float32)])
             else:
                 chunk = np.zeros(step, dtype=np.float32)
-            self.pipeline.send(f.AudioIn(chunk, self.clock))
+            self.pipeline.send(f.AudioIn(chunk, self.clock, time.monotonic()))
             self.clock += TICK_S
             tick += 1
             delay = start + tick * TICK_S - loop.time()

@@ -25,6 +25,8 @@ closes the socket with code 4401, an unknown conversation with 4404):
   stays open. A turn that fails on the server sends an ``error`` and then a
   ``done`` with ``"status": "error"``.
 
+The spoken conversation is ``/v1/voice`` (see :mod:`os1.server.voice_ws`).
+
 One message at a time per connection; turns on one conversation are serialized
 across connections, so two devices on the same conversation never interleave.
 """

@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from typing import Any
 
 import numpy as np
@@ -182,7 +183,7 @@ class _VoiceSession:
                         continue
                     samples = self._decode(decoder, data)
                     if samples is not None and len(samples):
-                        pipeline.send(f.AudioIn(samples, self.clock))
+                        pipeline.send(f.AudioIn(samples, self.clock, time.monotonic()))
                         self.clock += len(samples) / SAMPLE_RATE
                     continue
                 try:

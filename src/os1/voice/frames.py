@@ -28,6 +28,7 @@ class AudioIn(Frame):
 
     samples: np.ndarray
     at: float  # seconds into the stream (audio time)
+    wall: float = 0.0  # time.monotonic() when it was captured (0: unknown)
 
 
 @dataclass(frozen=True)

@@ -35,30 +35,46 @@ log = logging.getLogger(__name__)
 
 PREROLL_S = 0.3
 ECHO_CORRELATION = 0.55  # a mic frame this correlated with what is playing is our own voice
+ECHO_DELAY_S = 0.5  # the longest trip from the speaker back into the microphone we allow for
 _WORDS = re.compile(r"[a-z0-9']+")
+
+
+def _best_correlation(signal: np.ndarray, frame: np.ndarray) -> float:
+    """The highest normalized cross-correlation of ``frame`` against every position in ``signal``."""
+    energy = float(np.dot(frame, frame))
+    if energy < 1e-8:
+        return 1.0  # digital silence while we play: nothing of the user's
+    n = len(signal) + len(frame)
+    size = 1 << (n - 1).bit_length()
+    corr = np.fft.irfft(np.fft.rfft(signal, size) * np.conj(np.fft.rfft(frame, size)), size)
+    corr = corr[:len(signal) - len(frame) + 1]
+    power = np.concatenate([[0.0], np.cumsum(signal.astype(np.float64) ** 2)])
+    windows = power[len(frame):] - power[:-len(frame)]
+    score = np.abs(corr) / np.sqrt(np.maximum(windows * energy, 1e-12))
+    return float(score.max())
 
 
 class EchoGuard:
     """Tells our own voice (played out loud, coming back through the microphone) from the user's."""
 
-    def __init__(self, reference: Callable[[int], np.ndarray | None] | None = None) -> None:
-        # reference(n) -> the last n samples played (16 kHz), or None when nothing is playing
+    def __init__(self, reference: Callable[[int, float], np.ndarray | None] | None = None) -> None:
+        # reference(n, ago_s) -> the last n samples (16 kHz) played up to ago_s seconds ago
         self.reference = reference
         self.recent_replies: deque[str] = deque(maxlen=3)
 
-    def is_echo(self, frame: np.ndarray) -> bool:
+    def is_echo(self, frame: np.ndarray, lag_s: float = 0.0) -> bool:
+        """Whether ``frame`` is what we played, heard back. ``lag_s``: how long ago it was captured
+        (it may have waited in a queue): the search covers that much recent playback, plus 0.5 s
+        for the trip through the air and the sound card."""
         if self.reference is None:
             return False
-        played = self.reference(len(frame) + SAMPLE_RATE // 4)  # up to 250 ms of acoustic delay
+        window = len(frame) + int((max(0.0, lag_s) + ECHO_DELAY_S) * SAMPLE_RATE)
+        played = self.reference(window, 0.0)
         if played is None or len(played) < len(frame):
             return False
-        energy = float(np.dot(frame, frame))
-        if energy < 1e-8:
-            return True
-        corr = np.correlate(played, frame, mode="valid")
-        windows = np.convolve(played * played, np.ones(len(frame), dtype=np.float32), mode="valid")
-        score = np.abs(corr) / np.sqrt(np.maximum(windows * energy, 1e-12))
-        return float(score.max()) >= ECHO_CORRELATION
+        score = _best_correlation(played, frame)
+        log.debug("echo check: lag %.3f s, window %d samples, score %.2f", lag_s, window, score)
+        return score >= ECHO_CORRELATION
 
     def repeats_us(self, text: str) -> bool:
         """A transcript that is mostly OS1's own recent words (heard through the speaker)."""
@@ -96,6 +112,7 @@ class Listener(Processor):
         self.frame_s = self.frame_samples / SAMPLE_RATE
         self._carry = np.zeros(0, dtype=np.float32)
         self._clock = 0.0  # audio time of the next VAD frame
+        self._lag = 0.0  # how long the frame being handled waited since it was captured
         self._preroll: deque[np.ndarray] = deque(maxlen=max(1, round(PREROLL_S / self.frame_s)))
         self._reset_turn()
 
@@ -114,6 +131,7 @@ class Listener(Processor):
     # -- frames -------------------------------------------------------------
     async def process(self, frame: Frame) -> None:
         if isinstance(frame, AudioIn):
+            self._lag = time.monotonic() - frame.wall if frame.wall else 0.0
             samples = np.concatenate([self._carry, frame.samples.astype(np.float32, copy=False)])
             whole = len(samples) // self.frame_samples * self.frame_samples
             self._carry = samples[whole:]
@@ -132,7 +150,7 @@ class Listener(Processor):
         self._clock += self.frame_s
         playing = self.pipeline.active_reply() if self.pipeline is not None else None
         probability = self.vad.probability(chunk)
-        if playing is not None and probability >= self.threshold and self.echo.is_echo(chunk):
+        if playing is not None and probability >= self.threshold and self.echo.is_echo(chunk, self._lag):
             probability = 0.0
         threshold = self.playing_threshold if playing is not None else self.threshold
         onset = self.playing_onset_frames if playing is not None else self.onset_frames

@@ -78,15 +78,15 @@ class AudioOutput:
         """Stop now, dropping what was not played yet; returns how many samples were played."""
         raise NotImplementedError
 
-    def reference(self, n: int) -> np.ndarray | None:
-        """The last ``n`` samples (16 kHz) played so far — what a microphone may hear back as echo,
-        including the tail of a sentence that just ended; None if nothing was played yet."""
+    def reference(self, n: int, ago_s: float = 0.0) -> np.ndarray | None:
+        """The last ``n`` samples (16 kHz) played up to ``ago_s`` seconds ago — what a microphone may
+        hear back as echo, including the tail of a sentence that just ended; None if nothing yet."""
         played, queued = self.played(), self.queued()
         with self._lock:
             if not self._reference:
                 return None
             history = np.concatenate(list(self._reference))
-        end = len(history) - int(max(0, queued - played) * SAMPLE_RATE / self.rate)
+        end = len(history) - int(max(0, queued - played) * SAMPLE_RATE / self.rate) - int(ago_s * SAMPLE_RATE)
         if end <= 0:
             return None
         return history[max(0, end - n):end]
@@ -291,8 +291,8 @@ class Playback(Processor):
         self._reply = None
         return heard_text(self._segments, played)
 
-    def reference(self, n: int) -> np.ndarray | None:
-        return self.output.reference(n)
+    def reference(self, n: int, ago_s: float = 0.0) -> np.ndarray | None:
+        return self.output.reference(n, ago_s)
 
     async def stop(self) -> None:
         self.output.close()

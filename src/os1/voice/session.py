@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -108,7 +109,7 @@ async def feed_audio(pipeline: Pipeline, audio: Audio, *, realtime: bool = False
     loop = asyncio.get_running_loop()
     start = loop.time()
     for index, offset in enumerate(range(0, len(samples), step)):
-        pipeline.send(AudioIn(samples[offset:offset + step], offset / SAMPLE_RATE))
+        pipeline.send(AudioIn(samples[offset:offset + step], offset / SAMPLE_RATE, time.monotonic()))
         if realtime:
             delay = start + (index + 1) * CHUNK_S - loop.time()
             if delay > 0:
@@ -132,7 +133,7 @@ class Microphone:
                 "You can still talk to me with files: os1 voice --in question.wav --out reply.wav") from exc
         self._sd = sounddevice
         self.device = device
-        self._frames: queue.Queue[np.ndarray] = queue.Queue()
+        self._frames: queue.Queue[tuple[float, np.ndarray]] = queue.Queue()
         self.muted = False
         try:
             self._stream = sounddevice.InputStream(
@@ -144,7 +145,8 @@ class Microphone:
                 "Check that `python -m sounddevice` lists one, or use --in/--out files.") from exc
 
     def _callback(self, indata, _frames, _time, _status) -> None:  # type: ignore[no-untyped-def]
-        self._frames.put(np.zeros(len(indata), np.float32) if self.muted else indata[:, 0].copy())
+        chunk = np.zeros(len(indata), np.float32) if self.muted else indata[:, 0].copy()
+        self._frames.put((time.monotonic(), chunk))
 
     async def run(self, pipeline: Pipeline, stop: asyncio.Event) -> None:
         self._stream.start()
@@ -152,10 +154,10 @@ class Microphone:
         try:
             while not stop.is_set():
                 try:
-                    chunk = await asyncio.to_thread(self._frames.get, True, 0.2)
+                    captured, chunk = await asyncio.to_thread(self._frames.get, True, 0.2)
                 except queue.Empty:
                     continue
-                pipeline.send(AudioIn(chunk, clock))
+                pipeline.send(AudioIn(chunk, clock, captured))
                 clock += len(chunk) / SAMPLE_RATE
         finally:
             self._stream.stop()
