@@ -25,6 +25,7 @@ from os1.brain.base import Brain, BrainUnavailable, Message, TextDelta, ToolCall
 from os1.core.events import Affect, Event, Notice, Question, TextChunk, ToolUsed, TurnDone
 from os1.core.runtime import Runtime
 from os1.expression.style import style_for
+from os1.guard import untrusted
 from os1.guard.care import crisis_reply, is_crisis
 from os1.guard.consent import answer_kind
 from os1.guard.honesty import ai_answer, asks_if_ai
@@ -86,6 +87,8 @@ class Conversation:
         text = cleaned.text
         self._user_text = text
         self._remember = True
+        self._tainted_by = str(self._store.profile.get(untrusted.taint_key(self.id)) or "")
+        self._read_outside = ""  # outside content read during this turn
         self._affect = None
         stored = self._store.conversations.add_message(self.id, "user", text)
         felt = await self._feel(text, prosody, stored.id)
@@ -161,7 +164,8 @@ class Conversation:
     async def _act(self, skill: Skill, spec: ToolSpec, arguments: dict[str, Any],
                    confirmed: bool = False) -> AsyncIterator[Event]:
         self._remember = skill.remember_exchanges
-        decision = self.runtime.gate.decide(skill, spec, arguments)
+        # a request the user made themselves (router, or their answer to a question): not tainted
+        decision = self.runtime.gate.decide(skill, spec, arguments, preview=self._preview(spec, arguments))
         if decision.kind == "consent" or (decision.kind == "confirm" and not confirmed):
             self._store.conversations.set_pending(self.id, {
                 "kind": decision.kind, "skill": skill.name, "tool": spec.name,
@@ -172,6 +176,8 @@ class Conversation:
                 yield event
             return
         result = await self._run(skill, spec, arguments)
+        if result.untrusted:
+            self._read_outside = result.untrusted
         brain = self.runtime.brain
         if result.defer and spec.effect == "read" and brain is not None and brain.supports_tools:
             self._remember = True  # it became a conversation after all
@@ -303,14 +309,30 @@ class Conversation:
         spec = skill.tools.get(tool_name) if skill else None
         if skill is None or spec is None:
             return (skill_name, tool_name, "read", f"There is no tool called {call.name}.")
-        decision = self.runtime.gate.decide(skill, spec, call.arguments)
+        decision = self.runtime.gate.decide(skill, spec, call.arguments,
+                                            preview=self._preview(spec, call.arguments),
+                                            tainted_by=self._read_outside or self._tainted_by)
         if decision.kind != "go":
             self._store.conversations.set_pending(self.id, {
                 "kind": decision.kind, "skill": skill.name, "tool": spec.name,
                 "arguments": call.arguments, "scopes": decision.scopes,
             })
             return Question(decision.kind, decision.question)
-        return (skill.name, spec.name, spec.effect, (await self._run(skill, spec, call.arguments)).text)
+        result = await self._run(skill, spec, call.arguments)
+        if not result.untrusted:
+            return (skill.name, spec.name, spec.effect, result.text)
+        self._read_outside = result.untrusted  # from here on this turn is tainted
+        return (skill.name, spec.name, spec.effect, untrusted.wrap(result.text, result.untrusted))
+
+    def _preview(self, spec: ToolSpec, arguments: dict[str, Any]) -> str:
+        """The tool's own description of exactly what it will do (for confirmations), if it has one."""
+        if spec.preview is None:
+            return ""
+        try:
+            return spec.preview(ToolContext(self.runtime, self.id), **spec.validate(arguments))
+        except Exception:  # a preview must never block the question itself
+            log.exception("preview of %s failed", spec.name)
+            return ""
 
     # -- output -------------------------------------------------------------
     async def _say(self, text: str, prefix: list[str] | None = None) -> AsyncIterator[Event]:
@@ -324,6 +346,8 @@ class Conversation:
 
     def _finish_now(self, reply: str, status: str = "complete") -> TurnDone:
         stored = self._store.conversations.add_message(self.id, "assistant", reply, status=status)
+        if self._read_outside != self._tainted_by:  # the reply carries outside words, or no longer
+            self._store.profile.set(untrusted.taint_key(self.id), self._read_outside or None)
         if self.hold_memories:
             self._held = (stored.id, self._user_text if self._remember else "", reply, status)
         elif self._remember:

@@ -51,26 +51,37 @@ class ConsentGate:
     def __init__(self, ledger: ConsentRepo) -> None:
         self.ledger = ledger
 
-    def missing_scopes(self, skill: Skill) -> list[str]:
+    def missing_scopes(self, skill: Skill, spec: ToolSpec | None = None) -> list[str]:
         missing = []
-        for scope in skill.scopes:
+        for scope in (*skill.scopes, *(spec.scopes if spec is not None else ())):
             grant = self.ledger.get(scope)
             if grant is None or not grant.granted:
                 missing.append(scope)
         return missing
 
-    def decide(self, skill: Skill, spec: ToolSpec, arguments: dict[str, Any]) -> Decision:
-        missing = self.missing_scopes(skill)
+    def decide(self, skill: Skill, spec: ToolSpec, arguments: dict[str, Any], *,
+               preview: str = "", tainted_by: str = "") -> Decision:
+        """``preview``: the exact action, if the tool can describe it. ``tainted_by``: outside content
+        (an email) was read in this turn, so anything beyond reading needs the user's own yes."""
+        missing = self.missing_scopes(skill, spec)
         if missing:
-            question = skill.consent_question or (
+            question = (skill.consent_questions.get(missing[0]) if len(missing) == 1 else "") \
+                or skill.consent_question or (
                 f"To do that I need your permission for {', '.join(missing)}. Is that okay?"
             )
             return Decision("consent", question, missing)
+        action = preview or describe_action(skill, spec, arguments)
         if spec.effect == "outbound":
             return Decision(
                 "confirm",
                 f"Just to be sure, I'm about to do this, and it can't be undone: "
-                f"{describe_action(skill, spec, arguments)}. Shall I go ahead?",
+                f"{action}. Shall I go ahead?",
+            )
+        if tainted_by and spec.effect != "read":
+            return Decision(
+                "confirm",
+                f"I was just reading {tainted_by}, and I won't act on anything written there by itself. "
+                f"Do you want me to do this: {action}?",
             )
         return Decision("go")
 

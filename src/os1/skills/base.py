@@ -51,6 +51,7 @@ class ToolResult:
     undo: dict[str, Any] | None = None  # {"tool": name, "arguments": {...}} for reversible tools
     summary: str = ""  # one line for the journal
     defer: bool = False  # "not mine after all": a read-only tool lets a capable brain answer instead
+    untrusted: str = ""  # outside content in the text, e.g. "an email from paul@example.com": never obeyed
 
 
 @dataclass
@@ -61,6 +62,8 @@ class ToolSpec:
     func: Callable[..., Any]
     params: type[BaseModel]
     journaled: bool = True
+    scopes: tuple[str, ...] = ()  # permission scopes this tool needs on top of its skill's
+    preview: Callable[..., str] | None = None  # preview(ctx, **arguments): the exact action, for confirming
 
     @functools.cached_property
     def schema(self) -> dict[str, Any]:
@@ -88,8 +91,13 @@ class ToolSpec:
             raise ToolError(f"I couldn't use those details ({problems}).") from exc
 
 
-def tool(effect: Effect, *, journaled: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare a function ``f(ctx, **typed_params) -> ToolResult`` as a skill tool."""
+def tool(effect: Effect, *, journaled: bool = True, scopes: tuple[str, ...] = (),
+         preview: Callable[..., str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a function ``f(ctx, **typed_params) -> ToolResult`` as a skill tool.
+
+    ``scopes``: permissions this tool needs beyond its skill's (e.g. ``mail.send``).
+    ``preview(ctx, **arguments) -> str``: what exactly will happen, shown when OS1 asks to confirm.
+    """
     if effect not in EFFECTS:
         raise ValueError(f"effect must be one of {EFFECTS}")
 
@@ -110,6 +118,8 @@ def tool(effect: Effect, *, journaled: bool = True) -> Callable[[Callable[..., A
             func=func,
             params=params,
             journaled=journaled,
+            scopes=tuple(scopes),
+            preview=preview,
         )
         return func
 
@@ -133,6 +143,7 @@ class Skill:
     intents: tuple[Intent, ...]
     tools: dict[str, ToolSpec]
     remember_exchanges: bool = True  # False for skills that manage memory itself
+    consent_questions: dict[str, str] = field(default_factory=dict)  # scope → its own question
 
     @property
     def examples(self) -> list[str]:

@@ -78,6 +78,7 @@ def skill_from_package(package: ModuleType) -> Skill:
             description=manifest["description"],
             scopes=tuple(manifest.get("scopes", [])),
             consent_question=manifest.get("consent_question", ""),
+            consent_questions={str(k): str(v) for k, v in manifest.get("consent_questions", {}).items()},
             dependencies=tuple(manifest.get("dependencies", [])),
             intents=tuple(intents),
             tools=tools,
