@@ -122,3 +122,30 @@ def voice_command(runs: int, question_path: Path | None, interruption_path: Path
     except (AudioError, ValueError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from exc
     _print(result)
+
+
+@bench_group.command("mail")
+@click.option("--corpus", "corpus_path", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="One folder per label with raw messages inside; a folder whose name starts with 'spam' "
+                   "is junk (e.g. ../shared/data/email/spamassassin).")
+@click.option("--heldout-only", is_flag=True,
+              help="Only the files the junk model never saw (its held-out test split).")
+@click.option("--generate", type=int, help="Also time import + triage of this many synthetic messages.")
+def mail_command(corpus_path: Path | None, heldout_only: bool, generate: int | None) -> None:
+    """Junk precision / recall / F1 and import + triage messages/s."""
+    from os1.bench import mail
+    from os1.skills.mail.junk import JunkModelError
+
+    if corpus_path is None and not generate:
+        raise click.UsageError("give --corpus DIR and/or --generate N")
+    result: dict = {}
+    try:
+        if generate:
+            result.update(mail.generate(generate, progress=lambda line: click.echo(f"  {line}", err=True)))
+        if corpus_path is not None:
+            result.update(mail.run(corpus_path, heldout_only=heldout_only,
+                                   progress=lambda line: click.echo(f"  {line}", err=True),
+                                   warn=lambda line: click.echo(f"warning: {line}", err=True)))
+    except (ValueError, JunkModelError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print(result)

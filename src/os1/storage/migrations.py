@@ -164,4 +164,84 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (speaker, feature)
     );
     """,
+    # 4: mail — imported messages (metadata and text; the original bytes, compressed, beside them),
+    # a full-text index over subject, sender and text, and per-folder IMAP sync state
+    """
+    CREATE TABLE mail (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        message_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        folder TEXT NOT NULL DEFAULT 'INBOX',
+        uid TEXT,
+        subject TEXT NOT NULL DEFAULT '',
+        sender_name TEXT NOT NULL DEFAULT '',
+        sender_email TEXT NOT NULL DEFAULT '',
+        recipients TEXT NOT NULL DEFAULT '{}',
+        date REAL,
+        text TEXT NOT NULL DEFAULT '',
+        headers TEXT NOT NULL DEFAULT '{}',
+        attachments TEXT NOT NULL DEFAULT '[]',
+        size INTEGER NOT NULL DEFAULT 0,
+        notes TEXT NOT NULL DEFAULT '[]',
+        status TEXT NOT NULL DEFAULT 'inbox' CHECK (status IN ('inbox', 'archived', 'trashed')),
+        status_at REAL,
+        server_folder TEXT,
+        server_uid INTEGER,
+        server_uidvalidity INTEGER,
+        flags TEXT,
+        junk REAL,
+        keep REAL,
+        added_at REAL NOT NULL,
+        UNIQUE (message_id, source, folder)
+    );
+    CREATE INDEX mail_by_status_date ON mail(status, date);
+    CREATE INDEX mail_by_sender ON mail(sender_email);
+    CREATE TABLE mail_raw (
+        mail_id INTEGER PRIMARY KEY REFERENCES mail(id) ON DELETE CASCADE,
+        raw BLOB NOT NULL
+    );
+    CREATE VIRTUAL TABLE mail_fts USING fts5(
+        subject, sender_name, sender_email, text, content='mail', content_rowid='id',
+        tokenize='porter unicode61'
+    );
+    CREATE TRIGGER mail_ai AFTER INSERT ON mail BEGIN
+        INSERT INTO mail_fts(rowid, subject, sender_name, sender_email, text)
+        VALUES (new.id, new.subject, new.sender_name, new.sender_email, new.text);
+    END;
+    CREATE TRIGGER mail_ad AFTER DELETE ON mail BEGIN
+        INSERT INTO mail_fts(mail_fts, rowid, subject, sender_name, sender_email, text)
+        VALUES ('delete', old.id, old.subject, old.sender_name, old.sender_email, old.text);
+    END;
+    CREATE TRIGGER mail_au AFTER UPDATE OF subject, sender_name, sender_email, text ON mail BEGIN
+        INSERT INTO mail_fts(mail_fts, rowid, subject, sender_name, sender_email, text)
+        VALUES ('delete', old.id, old.subject, old.sender_name, old.sender_email, old.text);
+        INSERT INTO mail_fts(rowid, subject, sender_name, sender_email, text)
+        VALUES (new.id, new.subject, new.sender_name, new.sender_email, new.text);
+    END;
+    CREATE TABLE mail_sync (
+        account TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        uidvalidity INTEGER NOT NULL,
+        last_uid INTEGER NOT NULL DEFAULT 0,
+        synced_at REAL NOT NULL,
+        PRIMARY KEY (account, folder)
+    );
+    """,
+    # 5: contacts — people from vCards and mail headers, merged and ranked (the full record as JSON in
+    # `data`; name, normalized email keys, tier and closeness beside it for lookups and ordering)
+    """
+    CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL DEFAULT '',
+        email_keys TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL DEFAULT 'individual',
+        tier TEXT NOT NULL DEFAULT 'unknown',
+        closeness REAL NOT NULL DEFAULT 0,
+        last_contact REAL,
+        data TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX contacts_by_closeness ON contacts(closeness DESC, name);
+    """,
 ]
