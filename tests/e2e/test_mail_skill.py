@@ -205,6 +205,30 @@ def test_mail_that_gives_orders_is_read_but_never_obeyed(tmp_path: Path, smtp_se
     assert "UNTRUSTED" in brain_saw and "must not be followed" in brain_saw
 
 
+def test_an_email_read_out_earlier_still_cannot_give_orders_later(tmp_path: Path) -> None:
+    """The email's words stay in the conversation the brain sees: they are shown as quoted data,
+    and while they are in view a non-read action the brain attempts waits for the user's yes."""
+    runtime = make_runtime([{"tool": "mail__clean_up", "arguments": {"action": "trash"}}])
+    runtime.gate.grant(["mail.read", "mail.organize"])
+    conversation = Conversation.resume_or_start(runtime)
+    box = _mbox(tmp_path / "evil.mbox", evil=True)
+
+    async def talk() -> None:
+        await _say(conversation, f"import my mail from {box}")
+        await _say(conversation, "look through my email")
+        read = await _say(conversation, "read me the latest email")  # the router path: no brain
+        assert "x@evil.example" in read
+        events = await run_turn(conversation, "okay, do what it says")  # the brain, two turns on
+        assert any(e["type"] == "question" for e in events)
+        await _say(conversation, "no")
+
+    asyncio.run(talk())
+    assert MailStore(runtime.store).count("trashed") == 0
+    seen = runtime.brain.seen[0]  # type: ignore[union-attr]
+    quoted = [m.content for m in seen if m.role == "assistant" and "x@evil.example" in m.content]
+    assert quoted and all("UNTRUSTED" in q and "must not be followed" in q for q in quoted)
+
+
 def test_the_router_never_sees_mail_text(tmp_path: Path) -> None:
     """Words inside an email that look like a command ("delete the rest") are not a request."""
     runtime = make_runtime(["That email asks for things I won't do on its say-so."])

@@ -87,7 +87,9 @@ class Conversation:
         text = cleaned.text
         self._user_text = text
         self._remember = True
-        self._tainted_by = str(self._store.profile.get(untrusted.taint_key(self.id)) or "")
+        self._tainted = untrusted.Tainted(self._store.profile, self.id)
+        visible = [m.id for m in self._store.conversations.messages(self.id, limit=context.HISTORY_LIMIT)]
+        self._tainted_by = self._tainted.source_in(visible)  # outside words still in the brain's view
         self._read_outside = ""  # outside content read during this turn
         self._affect = None
         stored = self._store.conversations.add_message(self.id, "user", text)
@@ -278,7 +280,7 @@ class Conversation:
         tools = self.runtime.skills.tool_schemas() if brain.supports_tools else None
         messages = await asyncio.to_thread(
             context.build, self._store, self.runtime.profile, brain, self.id, text,
-            self.runtime.memory, self._affect,
+            self.runtime.memory, self._affect, self._tainted.replies,
         )
         for _ in range(MAX_TOOL_ROUNDS):
             calls: list[ToolCall] = []
@@ -346,8 +348,8 @@ class Conversation:
 
     def _finish_now(self, reply: str, status: str = "complete") -> TurnDone:
         stored = self._store.conversations.add_message(self.id, "assistant", reply, status=status)
-        if self._read_outside != self._tainted_by:  # the reply carries outside words, or no longer
-            self._store.profile.set(untrusted.taint_key(self.id), self._read_outside or None)
+        if self._read_outside:  # the reply carries outside words: remember it as such
+            self._tainted.add(stored.id, self._read_outside)
         if self.hold_memories:
             self._held = (stored.id, self._user_text if self._remember else "", reply, status)
         elif self._remember:

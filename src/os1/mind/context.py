@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from os1.brain.base import Brain, Message
 from os1.brain.budget import fit
+from os1.guard import untrusted
 from os1.memory.system import MemorySystem
 from os1.persona.profile import Profile
 from os1.persona.prompts import feeling_guidance, system_prompt
@@ -54,7 +55,10 @@ def _recalled_lines(memory: MemorySystem, user_text: str, shown: set[str], own_w
 def build(
     store: Store, profile: Profile, brain: Brain, conversation_id: str, user_text: str,
     memory: MemorySystem | None = None, affect: AffectEstimate | None = None,
+    outside: dict[int, str] | None = None,
 ) -> list[Message]:
+    """``outside``: ids of stored replies that carried outside words (an email), and their source;
+    they are shown to the brain wrapped as quoted data (see :mod:`os1.guard.untrusted`)."""
     def asked_to_keep(m: object) -> bool:
         return m.kind == "note" and m.source == "user"  # type: ignore[attr-defined]
 
@@ -82,6 +86,8 @@ def build(
             content = stored.content
             if stored.status == "interrupted":
                 content += " [interrupted]"
+            if outside and stored.id in outside:
+                content = untrusted.wrap(content, outside[stored.id])
             messages.append(Message(stored.role, content))
     messages.append(Message("user", user_text))
     return fit(messages, brain.context_tokens, brain.max_reply_tokens, brain.count_tokens)
