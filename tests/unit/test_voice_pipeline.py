@@ -23,7 +23,11 @@ LONG_REPLY = ("Oh, I'd love to tell you about the sea. It is wide and deep and f
 
 @pytest.fixture(scope="module")
 def ears():  # type: ignore[no-untyped-def]
-    return load_ears()
+    from os1.expression.tts import PiperTTS
+
+    loaded = load_ears()
+    loaded.tts = PiperTTS(noise_scale=0.0, noise_w_scale=0.0)  # OS1's voice: the same audio every run
+    return loaded
 
 
 def spoken(text: str, lead_s: float = 0.2) -> Audio:
