@@ -118,6 +118,16 @@ def test_look_through_keep_the_good_ones_let_the_rest_go_and_undo(tmp_path: Path
         undone = await _say(conversation, "undo that")
         assert "inbox" in undone.lower() or "back" in undone.lower()
         assert store.count("trashed") == 0 and store.count("inbox") == 63
+        # deleting for good: only what is in the trash, and only after its own confirmation
+        await _say(conversation, "look through my email")
+        await _say(conversation, "go ahead and let the rest go")
+        trashed = store.count("trashed")
+        asked = await _say(conversation, "empty the trash")
+        assert f"delete the {trashed} emails in the trash for good" in asked
+        assert store.count("trashed") == trashed  # not yet
+        gone = await _say(conversation, "yes")
+        assert f"Deleted {trashed} emails for good" in gone
+        assert store.count("trashed") == 0 and store.count("inbox") == 63 - trashed
 
     asyncio.run(talk())
 

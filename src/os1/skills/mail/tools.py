@@ -320,3 +320,23 @@ async def send_draft(ctx: ToolContext) -> ToolResult:
     path.rename(sent / path.name)
     ctx.runtime.store.profile.set(DRAFT, None)
     return ToolResult(text=f"Sent to {message['To']}.")
+
+
+# -- for good ------------------------------------------------------------------------------------------
+def _trashed_ids(ctx: ToolContext) -> list[int]:
+    return [m.id for m in _store(ctx).list(status="trashed", limit=1_000_000)]
+
+
+def _preview_empty(ctx: ToolContext) -> str:
+    return f"delete the {len(_trashed_ids(ctx))} emails in the trash for good — they can't be brought back"
+
+
+@tool("outbound", scopes=("mail.organize",), preview=_preview_empty)
+async def empty_trash(ctx: ToolContext) -> ToolResult:
+    """Delete the emails in the trash for good (asks first, every time)."""
+    ids = _trashed_ids(ctx)
+    if not ids:
+        return ToolResult(text="The trash is already empty.")
+    result = await asyncio.to_thread(cleanup.purge, _store(ctx), ids, True, accounts=_accounts(_account(ctx)))
+    extra = " " + " ".join(result.problems[:2]) if result.problems else ""
+    return ToolResult(text=f"Deleted {len(result.deleted)} emails for good.{extra}")
