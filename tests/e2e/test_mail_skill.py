@@ -144,6 +144,9 @@ def test_read_me_the_last_email_from_my_mom(tmp_path: Path) -> None:
         assert "Sunday" in read and "salad" in read
         found = await _say(conversation, "find the email from Peter about the printer")
         assert "the printer" in found
+        thread = await _say(conversation, "sum up the emails about the printer")
+        assert "2 emails between" in thread and "Peter Gibbons" in thread and "Theodore" in thread
+        assert "Haha, the printer finally died." in thread and "Did it finally die?" in thread
 
     asyncio.run(talk())
 

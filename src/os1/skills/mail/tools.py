@@ -340,3 +340,42 @@ async def empty_trash(ctx: ToolContext) -> ToolResult:
     result = await asyncio.to_thread(cleanup.purge, _store(ctx), ids, True, accounts=_accounts(_account(ctx)))
     extra = " " + " ".join(result.problems[:2]) if result.problems else ""
     return ToolResult(text=f"Deleted {len(result.deleted)} emails for good.{extra}")
+
+
+# -- threads ---------------------------------------------------------------------------------------------
+_QUOTE = re.compile(r"^\s*(>|on .{5,80} wrote:$)", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def gist(text: str, limit: int = 140) -> str:
+    """The first real sentence of a message: no greeting, no quoted text, no signature."""
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line and not _QUOTE.match(line)]
+    if lines and len(lines[0].split()) <= 3 and lines[0].endswith(","):
+        lines = lines[1:]  # "Hi Paul,"
+    body = " ".join(lines)
+    first = _SENTENCE.split(body, maxsplit=1)[0] if body else ""
+    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
+
+
+@tool("read")
+async def summarize_thread(ctx: ToolContext, query: str) -> ToolResult:
+    """Sum up an email conversation: who said what, in order."""
+    store = _store(ctx)
+    hits = await asyncio.to_thread(search.search_hits, store, query, None, 1)
+    if not hits:
+        return ToolResult(text=f"I couldn't find an email conversation about {query}.")
+    first = store.get(hits[0].id)
+    assert first is not None
+    topic = triage.normalized_subject(first.subject)
+    thread = [m for m in store.list(status=None, limit=5000)
+              if triage.normalized_subject(m.subject) == topic] if topic else [first]
+    thread.sort(key=lambda m: m.date or 0)
+    lines = []
+    for mail in thread[-12:]:
+        when = time.strftime("%b %d", time.localtime(mail.date)) if mail.date else "undated"
+        lines.append(f"- {mail.sender.name or mail.sender.email} ({when}): {gist(mail.text)}")
+    people = sorted({m.sender.name or m.sender.email for m in thread})
+    head = (f"“{first.subject}”: {len(thread)} email{'s' if len(thread) != 1 else ''} between "
+            f"{', '.join(people[:5])}.")
+    return ToolResult(text=head + "\n" + "\n".join(lines), untrusted=f"the emails about {first.subject}")
