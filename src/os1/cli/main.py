@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from os1.cli import bench, chat, data, growth, guard, memory, status, voice
+from os1.cli import bench, chat, data, growth, guard, mail, memory, status, voice
 from os1.core.config import ConfigError
 from os1.storage.base import StorageError
 
@@ -59,6 +59,7 @@ for command in (
     status.status_command,
     bench.bench_group,
     voice.voice_command,
+    mail.mail_group,
 ):
     cli.add_command(command)
 
