@@ -18,7 +18,7 @@ needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None,
 
 @pytest.fixture(scope="module")
 def piper() -> PiperTTS:
-    return PiperTTS()
+    return PiperTTS(noise_scale=0.0, noise_w_scale=0.0)  # the same audio every run
 
 
 def trailing_silence_s(audio: Audio) -> float:
@@ -35,7 +35,8 @@ def test_piper_speaks_the_text_at_its_own_rate_without_clipping(piper, whisper):
     assert piper.name == "piper:joe" and audio.rate == piper.sample_rate == 22050
     assert audio.samples.dtype == np.float32 and 1.0 < audio.duration < 4.0
     assert clipped_fraction(audio.samples) == 0 and np.max(np.abs(audio.samples)) <= 0.86
-    assert "weather is lovely today" in heard(audio, whisper)
+    said = heard(audio, whisper)
+    assert "weather" in said and "lovely today" in said  # ("the weather's lovely today" is right too)
 
 
 def test_style_sets_pace_and_the_pause_after_each_sentence(piper):
