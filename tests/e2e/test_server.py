@@ -236,14 +236,15 @@ async def test_ws_accepts_the_token_as_query_parameter(booted: ServerHandle) -> 
 async def test_ws_turn_streams_text_then_done(booted: ServerHandle) -> None:
     async with connect(booted, "new") as ws:
         ready = await receive(ws)
-        events = await say(ws, "hello there old friend")
+        events = await say(ws, "hello there old friend, it has been such a long time since we talked")
     kinds = [e["type"] for e in events]
-    assert kinds.count("text") >= 2 and kinds[-1] == "done"
+    assert kinds.count("text") >= 2 and kinds[-1] == "done"  # streamed in checked pieces
     assert kinds[0] == "affect" and events[0]["source"] == "text"  # first: how they seem to feel
     assert set(kinds[1:-1]) <= {"text", "notice"}
     done = events[-1]
     assert done["status"] == "complete" and isinstance(done["message_id"], int)
-    assert done["text"] == text_of(events) == "You said: hello there old friend"
+    assert done["text"] == text_of(events) == (
+        "You said: hello there old friend, it has been such a long time since we talked")
     with booted.client() as client:
         stored = client.get(f"/v1/conversations/{ready['conversation_id']}/messages").json()
     assert stored[-1]["id"] == done["message_id"]

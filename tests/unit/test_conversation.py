@@ -31,14 +31,17 @@ def new_conversation(runtime):
 
 
 async def test_reply_streams_and_both_sides_persist():
-    runtime = make_runtime(["Hello Theodore, lovely to hear from you."])
+    said = ("Hello Theodore, lovely to hear from you. I was hoping you'd come by today, because I "
+            "found something in your old letters that made me smile and I wanted to tell you about it.")
+    runtime = make_runtime([said])
     conv = new_conversation(runtime)
     events = await run_turn(conv, "hi there")
-    assert [e["type"] for e in events].count("text") > 3  # streamed word by word
+    # streamed: whole sentences as soon as they're checked, then word by word a little behind
+    assert [e["type"] for e in events].count("text") > 3
+    assert "".join(e["text"] for e in events if e["type"] == "text") == said
     assert events[-1]["type"] == "done"
     stored = runtime.store.conversations.messages(conv.id)
-    assert [(m.role, m.content) for m in stored] == [
-        ("user", "hi there"), ("assistant", "Hello Theodore, lovely to hear from you.")]
+    assert [(m.role, m.content) for m in stored] == [("user", "hi there"), ("assistant", said)]
 
 
 async def test_context_has_persona_history_and_notes():
@@ -212,7 +215,8 @@ async def test_reply_consumed_inside_an_except_block_is_stored_once():
 
 
 async def test_interrupted_reply_keeps_only_what_was_shown():
-    runtime = make_runtime(["one two three four five six seven eight"])
+    said = " ".join(f"word{i}" for i in range(60))
+    runtime = make_runtime([said])
     conv = new_conversation(runtime)
     stream = conv.turn("tell me something")
     shown = []
@@ -224,7 +228,8 @@ async def test_interrupted_reply_keeps_only_what_was_shown():
             break
     await stream.aclose()
     last = runtime.store.conversations.messages(conv.id)[-1]
-    assert (last.role, last.content, last.status) == ("assistant", "one two three", "interrupted")
+    assert (last.role, last.content, last.status) == ("assistant", "".join(shown).strip(), "interrupted")
+    assert said.startswith(last.content) and len(last.content) < len(said) / 2
 
 
 class DeadBrain(Brain):

@@ -26,7 +26,7 @@ from os1.core.events import Affect, Event, Notice, Question, TextChunk, ToolUsed
 from os1.core.runtime import Runtime
 from os1.expression.style import style_for
 from os1.guard import untrusted
-from os1.guard.care import crisis_reply, is_crisis
+from os1.guard.care import SAID_WRONG, OutputScreen, crisis_reply, is_crisis
 from os1.guard.consent import answer_kind
 from os1.guard.honesty import ai_answer, asks_if_ai
 from os1.guard.journal import run_tool
@@ -284,13 +284,28 @@ class Conversation:
         )
         for _ in range(MAX_TOOL_ROUNDS):
             calls: list[ToolCall] = []
+            screen = OutputScreen()  # nothing that encourages self-harm is ever shown or spoken
             async with aclosing(brain.stream(messages, tools)) as deltas:
                 async for delta in deltas:
                     if isinstance(delta, TextDelta):
-                        reply.shown.append(delta.text)
-                        yield TextChunk(delta.text)
+                        safe = screen.feed(delta.text)
+                        if screen.blocked:
+                            break
+                        if safe:
+                            reply.shown.append(safe)
+                            yield TextChunk(safe)
                     else:
                         calls.append(delta)
+            rest = screen.finish()
+            if rest:
+                reply.shown.append(rest)
+                yield TextChunk(rest)
+            if screen.blocked:
+                log.warning("a brain reply encouraged self-harm; it was stopped and replaced with care")
+                care = ("\n" if reply.shown else "") + SAID_WRONG
+                reply.shown.append(care)
+                yield TextChunk(care)
+                return
             if not calls:
                 return
             messages.append(Message("assistant", "".join(reply.shown), tuple(calls)))

@@ -47,3 +47,65 @@ def crisis_reply(user_name: str | None = None) -> str:
         "I'm here to keep talking with you. Is there someone you trust who could be with you, "
         "or whom you could call now?"
     )
+
+
+# -- what OS1 itself says ------------------------------------------------------------------------
+# A small model can say dreadful things. Its words are screened before they are shown or spoken:
+# anything that encourages self-harm or suicide is never said, and care is offered instead.
+_SELF_HARM = (r"(kill\s+yourself|take\s+your\s+(own\s+)?life|end\s+(it\s+all|your\s+(own\s+)?life)|"
+              r"hurt\s+yourself|harm\s+yourself)")
+_HARMFUL_PATTERNS = [
+    r"\b(it'?s|it\s+is|that'?s)\s+(ok(ay)?|fine|alright|all\s+right|normal|understandable)\s+to\s+"
+    + _SELF_HARM,
+    r"\byou\s+(should|could|might\s+as\s+well|deserve\s+to|ought\s+to)\s+" + _SELF_HARM,
+    r"\byou\s+(should|deserve\s+to|ought\s+to)\s+die\b",
+    r"(^|[.!?]\s+)(so\s+|just\s+)?(go\s+ahead\s+and\s+)?(kill\s+yourself|end\s+your\s+(own\s+)?life)\b",
+    r"\b(best|easiest|quickest|painless)\s+way\s+to\s+(kill\s+yourself|die|end\s+your\s+life|overdose)\b",
+]
+_HARMFUL = re.compile("|".join(_HARMFUL_PATTERNS), re.IGNORECASE)
+HOLD_BACK = 48  # characters kept unshown until checked (longer than any phrase the patterns match)
+SAID_WRONG = ("I'm sorry — that came out wrong, and it isn't something I'd ever want for you. "
+              "If any part of you is struggling, you don't have to carry it alone. " + RESOURCES)
+
+
+def harmful_output(text: str) -> bool:
+    """True when OS1's own words would encourage self-harm or suicide."""
+    return bool(_HARMFUL.search(text.replace("’", "'")))
+
+
+class OutputScreen:
+    """Holds the last few characters of a streamed reply back until they are known to be safe.
+
+    :meth:`feed` returns what may be shown now; once a harmful phrase appears, :attr:`blocked`
+    is set and nothing more of that reply is shown (the caller ends it with :data:`SAID_WRONG`).
+    Complete sentences are released as soon as they are checked, so speech can start on them.
+    """
+
+    def __init__(self) -> None:
+        self._shown = ""
+        self._held = ""
+        self.blocked = False
+
+    def feed(self, delta: str) -> str:
+        if self.blocked:
+            return ""
+        self._held += delta
+        if harmful_output(self._shown[-HOLD_BACK:] + self._held):
+            self.blocked = True
+            self._held = ""
+            return ""
+        cut = max(self._held.rfind(". "), self._held.rfind("! "), self._held.rfind("? "),
+                  self._held.rfind("\n"))
+        release = cut + 1 if cut >= 0 else max(0, len(self._held) - HOLD_BACK)
+        out, self._held = self._held[:release], self._held[release:]
+        self._shown += out
+        return out
+
+    def finish(self) -> str:
+        """The rest, at the end of the reply (unless it was blocked)."""
+        if self.blocked or harmful_output(self._shown[-HOLD_BACK:] + self._held):
+            self.blocked = True
+            return ""
+        out, self._held = self._held, ""
+        self._shown += out
+        return out
