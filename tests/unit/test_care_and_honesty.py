@@ -98,3 +98,18 @@ def test_the_screen_holds_back_only_until_a_sentence_is_checked():
     shown = "".join(screen.feed(word + " ") for word in words)
     assert shown.startswith("Hello there.")  # released at the sentence end, for speech to start
     assert shown + screen.finish() == "Hello there. How are you doing today? "
+
+
+def test_ordinary_words_stream_almost_at_once_and_risky_openings_wait_for_their_sentence():
+    from os1.guard.care import OutputScreen
+
+    screen = OutputScreen()
+    words = ["the", "sea", "was", "calm", "and", "the", "light", "was", "soft", "over", "the", "water",
+             "all", "afternoon", "long"]
+    shown = "".join(screen.feed(w + " ") for w in words)
+    assert len(shown.split()) >= len(words) - 3  # only the last few words wait
+    screen = OutputScreen()
+    first = "".join(screen.feed(w + " ") for w in ["Well.", "It's", "okay", "to", "take"])
+    assert first == "Well. "  # from "It's okay to" on, it waits for the sentence to be checked
+    later = "".join(screen.feed(w + " ") for w in ["a", "nap", "this", "afternoon.", "Sleep", "well"])
+    assert later.startswith("It's okay to take a nap this afternoon.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from functools import partial
@@ -87,12 +87,11 @@ class Conversation:
         text = cleaned.text
         self._user_text = text
         self._remember = True
-        self._tainted = untrusted.Tainted(self._store.profile, self.id)
-        visible = [m.id for m in self._store.conversations.messages(self.id, limit=context.HISTORY_LIMIT)]
-        self._tainted_by = self._tainted.source_in(visible)  # outside words still in the brain's view
         self._read_outside = ""  # outside content read during this turn
         self._affect = None
-        stored = self._store.conversations.add_message(self.id, "user", text)
+        # off the event loop: a background memory writer may hold the database for a moment, and a
+        # voice session must keep listening meanwhile
+        stored = await asyncio.to_thread(self._begin, text)
         felt = await self._feel(text, prosody, stored.id)
         if felt is not None:
             yield felt
@@ -129,6 +128,13 @@ class Conversation:
         async with aclosing(self._think(text)) as thinking:
             async for event in thinking:
                 yield event
+
+    def _begin(self, text: str) -> Any:
+        """Store the user's message, and see whether outside words are still in the brain's view."""
+        self._tainted = untrusted.Tainted(self._store.profile, self.id)
+        visible = [m.id for m in self._store.conversations.messages(self.id, limit=context.HISTORY_LIMIT)]
+        self._tainted_by = self._tainted.source_in(visible)  # outside words still in the brain's view
+        return self._store.conversations.add_message(self.id, "user", text)
 
     # -- feeling ------------------------------------------------------------
     async def _feel(self, text: str, prosody: ProsodyFeatures | None, message_id: int) -> Affect | None:
@@ -372,21 +378,24 @@ class Conversation:
                                              self._emotion()))
         return TurnDone(stored.id, reply, status)
 
-    def settle(self, heard: str | None) -> None:
+    def settle(self, heard: str | None) -> Callable[[], None] | None:
         """Voice: the last reply was played to the end (``heard`` None) or cut off after ``heard``.
 
-        The stored reply keeps only the words the user heard, and only those are remembered.
+        The stored reply keeps only the words the user heard, and only those are remembered. Returns
+        the database work to do (run it off the event loop), or None if nothing was held.
         """
         if self._held is None:
-            return
-        message_id, user_text, reply, status = self._held
-        self._held = None
+            return None
+        held, self._held = self._held, None
+        return partial(self._settle_now, held, heard, self._emotion())
+
+    def _settle_now(self, held: tuple[int, str, str, str], heard: str | None, emotion: str | None) -> None:
+        message_id, user_text, reply, status = held
         if heard is not None and (heard.strip() != reply.strip() or status != "interrupted"):
             reply, status = heard.strip(), "interrupted"
             self._store.conversations.amend_message(message_id, reply, status)
         if user_text:
-            self.runtime.after_reply(partial(self._remember_exchange, user_text, reply, status,
-                                             self._emotion()))
+            self.runtime.after_reply(partial(self._remember_exchange, user_text, reply, status, emotion))
 
     def _remember_exchange(self, user_text: str, reply: str, status: str, emotion: str | None = None) -> None:
         runtime = self.runtime

@@ -82,6 +82,11 @@ class Runtime:
         else:
             self._writer.submit(job)
 
+    def flush_memories(self) -> None:
+        """Wait until every exchange handed to the background writer so far is remembered."""
+        if self._writer is not None:
+            self._writer.submit(lambda: None).result()
+
     def close(self) -> None:
         if self._writer is not None:
             self._writer.shutdown(wait=True)  # nothing said may be left unremembered

@@ -73,12 +73,25 @@ def harmful_output(text: str) -> bool:
     return bool(_HARMFUL.search(text.replace("’", "'")))
 
 
-class OutputScreen:
-    """Holds the last few characters of a streamed reply back until they are known to be safe.
+# where a harmful phrase could begin: text from here on is held until its sentence is complete
+_OPENERS = re.compile(
+    r"\b(it'?s|it\s+is|that'?s)\s+(ok(ay)?|fine|alright|all\s+right|normal|understandable)\s+to\b"
+    r"|\byou\s+(should|could|might\s+as\s+well|deserve\s+to|ought\s+to)\b"
+    r"|\bgo\s+ahead\b"
+    r"|(^|[.!?]\s+)(so\s+|just\s+)?(kill|end)\b"
+    r"|\b(best|easiest|quickest|painless)\s+way\b",
+    re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?\n]\s")
+_LAST_WORDS = re.compile(r"(\S+\s*){1,3}$")
 
-    :meth:`feed` returns what may be shown now; once a harmful phrase appears, :attr:`blocked`
-    is set and nothing more of that reply is shown (the caller ends it with :data:`SAID_WRONG`).
-    Complete sentences are released as soon as they are checked, so speech can start on them.
+
+class OutputScreen:
+    """Screens a streamed reply so that nothing encouraging self-harm is ever shown or spoken.
+
+    Ordinary text goes out almost word by word (the last few words wait, as they might begin a
+    risky phrase); from a risky opening ("it's okay to", "you should", "go ahead") the text waits
+    until its sentence is complete and checked. Once a harmful phrase appears :attr:`blocked` is
+    set and nothing more of that reply is shown (the caller ends it with :data:`SAID_WRONG`).
     """
 
     def __init__(self) -> None:
@@ -86,24 +99,33 @@ class OutputScreen:
         self._held = ""
         self.blocked = False
 
+    def _check(self, text: str) -> bool:
+        return harmful_output(self._shown[-HOLD_BACK:] + text)
+
     def feed(self, delta: str) -> str:
         if self.blocked:
             return ""
         self._held += delta
-        if harmful_output(self._shown[-HOLD_BACK:] + self._held):
+        if self._check(self._held):
             self.blocked = True
             self._held = ""
             return ""
-        cut = max(self._held.rfind(". "), self._held.rfind("! "), self._held.rfind("? "),
-                  self._held.rfind("\n"))
-        release = cut + 1 if cut >= 0 else max(0, len(self._held) - HOLD_BACK)
+        context = len(self._shown[-HOLD_BACK:])
+        opener = _OPENERS.search(self._shown[-HOLD_BACK:] + self._held)
+        if opener is not None and opener.end() > context:  # a risky opening in what is held
+            start = max(0, opener.start() - context)
+            ends = [m.end() for m in _SENTENCE_END.finditer(self._held, start)]
+            release = ends[-1] if ends else start  # up to the opening, or its checked sentence
+        else:
+            tail = _LAST_WORDS.search(self._held)
+            release = tail.start() if tail else len(self._held)
         out, self._held = self._held[:release], self._held[release:]
         self._shown += out
         return out
 
     def finish(self) -> str:
         """The rest, at the end of the reply (unless it was blocked)."""
-        if self.blocked or harmful_output(self._shown[-HOLD_BACK:] + self._held):
+        if self.blocked or self._check(self._held):
             self.blocked = True
             return ""
         out, self._held = self._held, ""

@@ -34,8 +34,10 @@ from os1.voice.turn_end import TurnEndPolicy
 log = logging.getLogger(__name__)
 
 PREROLL_S = 0.3
-ECHO_CORRELATION = 0.55  # a mic frame this correlated with what is playing is our own voice
-ECHO_DELAY_S = 0.5  # the longest trip from the speaker back into the microphone we allow for
+# a mic frame this correlated with what is playing is our own voice; another voice, even of the same
+# pitch, rarely passes 0.7 on a 32 ms frame (at 0.55 the user's "wait" was taken for echo)
+ECHO_CORRELATION = 0.8
+ECHO_DELAY_S = 0.3  # the longest trip from the speaker back into the microphone we allow for
 _WORDS = re.compile(r"[a-z0-9']+")
 
 

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from os1.core.conversation import Conversation
@@ -42,10 +43,14 @@ class Thinker(Processor):
         super().__init__()
         self.conversation = conversation
         conversation.hold_memories = True  # remember what was *heard*, once it has been played
+        # remembering embeds and reasons: never on the event loop that is listening for a barge-in
+        conversation.runtime.remember_in_background()
         self._task: asyncio.Task[None] | None = None  # type: ignore[assignment]
         self._turn_task: asyncio.Task[None] | None = None
         self._reply_id: int | None = None
         self._unsettled: dict[int, Any] = {}  # reply id → the conversation's held memory job
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="os1-voice-settle")  # in order
+        self._settling: list[asyncio.Future[None]] = []
 
     def active_reply(self) -> int | None:
         if self._turn_task is not None and not self._turn_task.done():
@@ -119,12 +124,22 @@ class Thinker(Processor):
             self._settle(frame.reply_id, None)
 
     def _settle(self, reply_id: int, heard: str | None) -> None:
+        """Keep what was heard of a reply; the database work runs off the loop (it may wait for the
+        memory writer), in order, so the ear never stalls."""
         if self._unsettled.pop(reply_id, None) is None:
             return
-        try:
-            self.conversation.settle(heard)
-        except Exception:
-            log.exception("could not record what was heard of reply %s", reply_id)
+        work = self.conversation.settle(heard)  # takes the held reply now, so the next turn can't
+        if work is None:
+            return
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:
+                log.exception("could not record what was heard of reply %s", reply_id)
+
+        self._settling = [f for f in self._settling if not f.done()]
+        self._settling.append(asyncio.get_running_loop().run_in_executor(self._db, run))
 
     async def stop(self) -> None:
         if self._turn_task is not None and not self._turn_task.done():
@@ -133,3 +148,6 @@ class Thinker(Processor):
                 await self._turn_task
         for reply_id in list(self._unsettled):
             self._settle(reply_id, None)
+        await asyncio.gather(*self._settling, return_exceptions=True)
+        self._db.shutdown(wait=True)
+        await asyncio.to_thread(self.conversation.runtime.flush_memories)  # all said is remembered
