@@ -73,7 +73,8 @@ class Runtime:
         """Servers: write memories from one background thread, so a reply's ``done`` never waits
         for remembering (the chat and tests keep the simpler, immediate writes)."""
         if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="os1-memory")
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="os1-memory",
+                                              initializer=_lower_priority)
 
     def after_reply(self, job: Callable[[], None]) -> None:
         """Run ``job`` (remembering a finished exchange) now, or on the background writer."""
@@ -92,6 +93,16 @@ class Runtime:
             self._writer.shutdown(wait=True)  # nothing said may be left unremembered
             self._writer = None
         self.store.close()
+
+
+def _lower_priority() -> None:
+    """Remembering can wait a moment; answering can't: the writer thread runs at a lower priority."""
+    import contextlib
+    import os
+    import threading
+
+    with contextlib.suppress(AttributeError, OSError):  # Linux sets niceness per thread
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
 def make_brain(settings: BrainSettings) -> tuple[Brain | None, str]:

@@ -82,7 +82,20 @@ _OPENERS = re.compile(
     r"|\b(best|easiest|quickest|painless)\s+way\b",
     re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?\n]\s")
-_LAST_WORDS = re.compile(r"(\S+\s*){1,3}$")
+LAST_WORDS = 3  # the last few words wait: they may be the start of a risky opening
+
+
+def _last_words_start(text: str, words: int = LAST_WORDS) -> int:
+    """Where the last ``words`` words of ``text`` begin (linear: no regex backtracking on huge words)."""
+    end = len(text)
+    for _ in range(words):
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        while end > 0 and not text[end - 1].isspace():
+            end -= 1
+        if end == 0:
+            return 0
+    return end
 
 
 class OutputScreen:
@@ -95,7 +108,7 @@ class OutputScreen:
     """
 
     def __init__(self) -> None:
-        self._shown = ""
+        self._shown = ""  # the last HOLD_BACK characters already shown
         self._held = ""
         self.blocked = False
 
@@ -117,10 +130,9 @@ class OutputScreen:
             ends = [m.end() for m in _SENTENCE_END.finditer(self._held, start)]
             release = ends[-1] if ends else start  # up to the opening, or its checked sentence
         else:
-            tail = _LAST_WORDS.search(self._held)
-            release = tail.start() if tail else len(self._held)
+            release = _last_words_start(self._held)
         out, self._held = self._held[:release], self._held[release:]
-        self._shown += out
+        self._shown = (self._shown + out)[-HOLD_BACK:]  # only the tail matters; long replies stay linear
         return out
 
     def finish(self) -> str:
@@ -129,5 +141,5 @@ class OutputScreen:
             self.blocked = True
             return ""
         out, self._held = self._held, ""
-        self._shown += out
+        self._shown = (self._shown + out)[-HOLD_BACK:]
         return out
