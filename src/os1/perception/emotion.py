@@ -17,10 +17,10 @@ millisecond and loading the model a fraction of a second.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -262,14 +262,7 @@ def loneliness(text: str, sadness: float) -> float:
     return round(min(1.0, cue * (0.55 + 0.45 * sadness) + 0.2 * sadness * (1.0 - cue)), 4)
 
 
-_SHARED: EmotionClassifier | None = None
-_LOCK = threading.Lock()
-
-
+@functools.cache
 def classifier() -> EmotionClassifier:
     """The process-wide classifier, loaded on first use."""
-    global _SHARED
-    with _LOCK:
-        if _SHARED is None:
-            _SHARED = EmotionClassifier.load()
-        return _SHARED
+    return EmotionClassifier.load()

@@ -19,12 +19,12 @@ function used by both training and run time, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
 import math
 import re
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -263,14 +263,7 @@ def _terms(blob: np.ndarray) -> dict[str, int]:
     return {term: index for index, term in enumerate(terms)}
 
 
-_SHARED: JunkClassifier | None = None
-_LOCK = threading.Lock()
-
-
+@functools.cache
 def classifier() -> JunkClassifier:
     """The process-wide junk classifier, loaded on first use."""
-    global _SHARED
-    with _LOCK:
-        if _SHARED is None:
-            _SHARED = JunkClassifier.load()
-        return _SHARED
+    return JunkClassifier.load()
