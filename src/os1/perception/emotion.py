@@ -18,12 +18,12 @@ millisecond and loading the model a fraction of a second.
 from __future__ import annotations
 
 import functools
-import json
-import math
 import re
 from pathlib import Path
 
 import numpy as np
+
+from os1.perception.tfidf import SavedTfidf, decode_terms, load_weights
 
 LABELS: tuple[str, ...] = (
     "admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion",
@@ -88,22 +88,14 @@ class EmotionModelError(RuntimeError):
     """The shipped weights are missing or unreadable (a broken install)."""
 
 
-def _decode_terms(blob: np.ndarray) -> dict[str, int]:
-    terms = bytes(blob).decode("utf-8").split("\n") if blob.size else []
-    return {term: index for index, term in enumerate(terms)}
-
-
-class _Tfidf:
-    """scikit-learn's TfidfVectorizer.transform, reimplemented over a saved vocabulary."""
+class _Tfidf(SavedTfidf):
+    """scikit-learn's TfidfVectorizer (word or char_wb n-grams) over a saved vocabulary."""
 
     def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, analyzer: str,
                  ngram_range: tuple[int, int], sublinear_tf: bool, offset: int) -> None:
-        self.vocabulary = vocabulary
-        self.idf = idf.astype(np.float64)
+        super().__init__(vocabulary, idf, offset, sublinear_tf)
         self.analyzer = analyzer
         self.min_n, self.max_n = ngram_range
-        self.sublinear_tf = sublinear_tf
-        self.offset = offset  # where this block's columns start in the stacked feature vector
 
     def grams(self, text: str) -> list[str]:
         text = text.lower()
@@ -125,21 +117,7 @@ class _Tfidf:
         return grams
 
     def row(self, text: str) -> tuple[list[int], list[float]]:
-        counts: dict[int, int] = {}
-        vocabulary = self.vocabulary
-        for gram in self.grams(text):
-            column = vocabulary.get(gram)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        if not counts:
-            return [], []
-        columns = list(counts)
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(columns))
-        if self.sublinear_tf:
-            tf = 1.0 + np.log(tf)
-        values = tf * self.idf[columns]
-        values /= math.sqrt(float(values @ values))
-        return [c + self.offset for c in columns], values.tolist()
+        return self.row_of(self.grams(text))
 
 
 class EmotionClassifier:
@@ -162,15 +140,13 @@ class EmotionClassifier:
         """The shipped weights (or those at ``path``, as written by scripts/train_emotion.py)."""
         path = Path(path) if path is not None else MODEL_FILE
         try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in data.files}
-            meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+            arrays, meta = load_weights(path)
             if tuple(meta["labels"]) != LABELS or tuple(meta["ekman_labels"]) != EKMAN_LABELS:
                 raise ValueError("its label lists are not the GoEmotions ones")
             blocks, offset = [], 0
             for spec in meta["blocks"]:
                 name = spec["name"]
-                vocabulary = _decode_terms(arrays[f"{name}_vocab"])
+                vocabulary = decode_terms(arrays[f"{name}_vocab"])
                 blocks.append(_Tfidf(vocabulary, arrays[f"{name}_idf"], spec["analyzer"],
                                      tuple(spec["ngram_range"]), bool(spec["sublinear_tf"]), offset))
                 offset += len(vocabulary)

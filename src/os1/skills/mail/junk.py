@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -30,6 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from os1.perception.tfidf import SavedTfidf, decode_terms, load_weights
 
 if TYPE_CHECKING:
     from os1.skills.mail.message import MailMessage
@@ -174,34 +175,10 @@ class JunkModelError(RuntimeError):
     """The shipped junk weights are missing or unreadable (a broken install)."""
 
 
-class _Block:
-    """TF-IDF (sublinear tf, smooth idf, L2 norm) over a saved vocabulary, as scikit-learn computes it."""
-
-    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, offset: int) -> None:
-        self.vocabulary = vocabulary
-        self.idf = idf.astype(np.float64)
-        self.offset = offset
-
-    def row(self, grams: list[str]) -> tuple[list[int], list[float]]:
-        counts: dict[int, int] = {}
-        vocabulary = self.vocabulary
-        for gram in grams:
-            column = vocabulary.get(gram)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        if not counts:
-            return [], []
-        columns = list(counts)
-        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(columns)))
-        values = tf * self.idf[columns]
-        values /= math.sqrt(float(values @ values))
-        return [c + self.offset for c in columns], values.tolist()
-
-
 class JunkClassifier:
     """P(junk) for mail messages; make one with :meth:`load` or share :func:`classifier`."""
 
-    def __init__(self, body: _Block, meta_block: _Block, coef: np.ndarray, intercept: float,
+    def __init__(self, body: SavedTfidf, meta_block: SavedTfidf, coef: np.ndarray, intercept: float,
                  threshold: float, meta: dict) -> None:
         self.body = body
         self.meta_block = meta_block
@@ -215,13 +192,11 @@ class JunkClassifier:
         """The shipped weights (or those at ``path``, as written by scripts/train_junk.py)."""
         path = Path(path) if path is not None else MODEL_FILE
         try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {name: data[name] for name in data.files}
-            meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
-            body_vocab = _terms(arrays["body_vocab"])
-            meta_vocab = _terms(arrays["meta_vocab"])
-            body = _Block(body_vocab, arrays["body_idf"], 0)
-            meta_block = _Block(meta_vocab, arrays["meta_idf"], len(body_vocab))
+            arrays, meta = load_weights(path)
+            body_vocab = decode_terms(arrays["body_vocab"])
+            meta_vocab = decode_terms(arrays["meta_vocab"])
+            body = SavedTfidf(body_vocab, arrays["body_idf"], 0)
+            meta_block = SavedTfidf(meta_vocab, arrays["meta_idf"], len(body_vocab))
             width = len(body_vocab) + len(meta_vocab)
             if arrays["coef"].shape != (width,):
                 raise ValueError(f"coef has shape {arrays['coef'].shape}, expected ({width},)")
@@ -235,8 +210,8 @@ class JunkClassifier:
     def decision(self, message: MailMessage) -> float:
         """The linear score (log-odds) of one message."""
         body_tokens, meta_tokens = tokens(message)
-        c1, v1 = self.body.row(body_tokens)
-        c2, v2 = self.meta_block.row(meta_tokens)
+        c1, v1 = self.body.row_of(body_tokens)
+        c2, v2 = self.meta_block.row_of(meta_tokens)
         columns = c1 + c2
         if not columns:
             return self.intercept
@@ -256,11 +231,6 @@ class JunkClassifier:
     def is_junk(self, messages: Sequence[MailMessage]) -> np.ndarray:
         """True where P(junk) reaches the tuned threshold."""
         return self.score(messages) >= self.threshold
-
-
-def _terms(blob: np.ndarray) -> dict[str, int]:
-    terms = bytes(blob).decode("utf-8").split("\n") if blob.size else []
-    return {term: index for index, term in enumerate(terms)}
 
 
 @functools.cache
