@@ -149,3 +149,27 @@ def mail_command(corpus_path: Path | None, heldout_only: bool, generate: int | N
     except (ValueError, JunkModelError) as exc:
         raise click.ClickException(str(exc)) from exc
     _print(result)
+
+
+@bench_group.command("documents")
+@click.option("--frank", "frank_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="FRANK article JSONs (e.g. ../shared/data/summarization/frank/articles): ROUGE of "
+                   "3-sentence condensed versions beside Lead-3.")
+@click.option("--docs", "docs_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Long documents (e.g. ../shared/data/documents): simpler words and reading speed.")
+@click.option("--files", "files_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder to scan: file metadata rate.")
+@click.option("--generate-files", type=int, default=0, help="Also scan a generated tree of this many files.")
+@click.option("--limit", type=int, help="Only the first N FRANK articles.")
+@click.option("--no-audiobook", is_flag=True, help="Skip rendering the whole condensed audiobook (minutes).")
+def documents_command(frank_dir: Path | None, docs_dir: Path | None, files_dir: Path | None,
+                      generate_files: int, limit: int | None, no_audiobook: bool) -> None:
+    """Summaries (ROUGE vs Lead-3), simpler words, reading speed and file scanning."""
+    from os1.bench import documents
+
+    if not any((frank_dir, docs_dir, files_dir, generate_files)):
+        raise click.UsageError("say what to measure: --frank DIR, --docs DIR, --files DIR or "
+                               "--generate-files N")
+    click.echo(f"machine: {platform.machine()}, {os.cpu_count()} cores", err=True)
+    _print(documents.run(frank=frank_dir, docs=docs_dir, files=files_dir, generate_files=generate_files,
+                         limit=limit, audiobook=not no_audiobook, echo=lambda m: click.echo(m, err=True)))

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from os1.cli import bench, chat, data, growth, guard, mail, memory, status, voice
+from os1.cli import bench, chat, data, documents, files, growth, guard, mail, memory, status, voice
 from os1.core.config import ConfigError
 from os1.storage.base import StorageError
 
@@ -60,6 +60,8 @@ for command in (
     bench.bench_group,
     voice.voice_command,
     mail.mail_group,
+    files.files_group,
+    documents.docs_group,
 ):
     cli.add_command(command)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ class _Reply:
 
     shown: list[str] = field(default_factory=list)
     finished: bool = False
+SPOKEN_WORDS_PER_S = 2.6  # about how fast OS1's voice reads
+STREAM_LEAD_S = 10.0  # how far a paced stream may run ahead of the voice
 EMPTY_REPLY = "Sorry, I lost my words for a second there. Could you say that again?"
 
 
@@ -63,6 +66,9 @@ class Conversation:
         # voice: hold a reply's memory until it has been spoken, then keep what was heard (settle)
         self.hold_memories = False
         self._held: tuple[int, str, str, str] | None = None  # message id, user text, reply, status
+        self._remember_text = ""  # what memory keeps of this turn's reply when not the reply itself
+        self.paced_streams = False  # voice: a long tool answer (a reading) comes at speaking pace
+        self.listening_hint = ""  # what the user is likely to say next (from the last tool used)
 
     @classmethod
     def resume_or_start(cls, runtime: Runtime) -> Conversation:
@@ -87,6 +93,8 @@ class Conversation:
         text = cleaned.text
         self._user_text = text
         self._remember = True
+        self._remember_text = ""
+        self.listening_hint = ""  # transcribed already: a new hint comes with this turn's tool, if any
         self._read_outside = ""  # outside content read during this turn
         self._affect = None
         # off the event loop: a background memory writer may hold the database for a moment, and a
@@ -108,8 +116,9 @@ class Conversation:
             self._store.conversations.set_pending(self.id, None)
             answer = answer_kind(text)
             if answer != "other":
-                async for event in self._answer_pending(pending, answer == "yes"):
-                    yield event
+                async with aclosing(self._answer_pending(pending, answer == "yes")) as answering:
+                    async for event in answering:
+                        yield event
                 return
             yield Notice("I'll leave that earlier request for now.")
 
@@ -121,8 +130,9 @@ class Conversation:
         route = await asyncio.to_thread(self.runtime.router.route, text)
         if route is not None:
             skill = self.runtime.skills.skills[route.skill]
-            async for event in self._act(skill, skill.tools[route.tool], route.arguments):
-                yield event
+            async with aclosing(self._act(skill, skill.tools[route.tool], route.arguments)) as acting:
+                async for event in acting:  # closed at once if the listener goes away mid-reply
+                    yield event
             return
 
         async with aclosing(self._think(text)) as thinking:
@@ -184,6 +194,7 @@ class Conversation:
                 yield event
             return
         result = await self._run(skill, spec, arguments)
+        self.listening_hint = result.expect
         if result.untrusted:
             self._read_outside = result.untrusted
         brain = self.runtime.brain
@@ -194,6 +205,11 @@ class Conversation:
                     yield event
             return
         yield ToolUsed(skill.name, spec.name, spec.effect)
+        if result.stream is not None:
+            async with aclosing(self._say_streaming(result)) as reading:
+                async for event in reading:
+                    yield event
+            return
         async for event in self._say(result.text):
             yield event
 
@@ -225,9 +241,10 @@ class Conversation:
             return
         if pending["kind"] == "consent":
             self.runtime.gate.grant(list(pending.get("scopes", [])))
-        async for event in self._act(skill, spec, dict(pending.get("arguments", {})),
-                                     confirmed=pending["kind"] == "confirm"):
-            yield event
+        async with aclosing(self._act(skill, spec, dict(pending.get("arguments", {})),
+                                      confirmed=pending["kind"] == "confirm")) as acting:
+            async for event in acting:
+                yield event
 
     # -- the brain ----------------------------------------------------------
     async def _think(self, text: str) -> AsyncIterator[Event]:
@@ -363,6 +380,30 @@ class Conversation:
         full = ("".join(prefix or []) + "\n" + text).strip() if prefix else text
         yield await self._finish(full)
 
+    async def _say_streaming(self, result: ToolResult) -> AsyncIterator[Event]:
+        """A tool's long answer (a reading) piece by piece; if the listener goes away or cuts in, what
+        was shown is stored. Memory keeps ``remember_as`` (e.g. "read you chapter 3 of …"), not pages."""
+        assert result.stream is not None
+        shown = [result.text]
+        if result.remember_as:
+            self._remember_text = result.remember_as
+        yield TextChunk(result.text)
+        started, words = time.monotonic(), len(result.text.split())
+        try:
+            async with aclosing(result.stream) as pieces:  # type: ignore[type-var]
+                async for piece in pieces:
+                    shown.append(piece)
+                    yield TextChunk(piece)
+                    if self.paced_streams:  # stay a few sentences ahead of the voice, not a book ahead
+                        words += len(piece.split())
+                        ahead = words / SPOKEN_WORDS_PER_S - (time.monotonic() - started)
+                        if ahead > STREAM_LEAD_S:
+                            await asyncio.sleep(ahead - STREAM_LEAD_S)
+        except BaseException:
+            self._finish_now("".join(shown).strip(), "interrupted")
+            raise
+        yield await self._finish("".join(shown).strip())
+
     async def _finish(self, reply: str, status: str = "complete") -> TurnDone:
         """Store the reply and remember the exchange (off the event loop: it embeds)."""
         return await asyncio.to_thread(self._finish_now, reply, status)
@@ -374,8 +415,8 @@ class Conversation:
         if self.hold_memories:
             self._held = (stored.id, self._user_text if self._remember else "", reply, status)
         elif self._remember:
-            self.runtime.after_reply(partial(self._remember_exchange, self._user_text, reply, status,
-                                             self._emotion()))
+            self.runtime.after_reply(partial(self._remember_exchange, self._user_text,
+                                             self._remember_text or reply, status, self._emotion()))
         return TurnDone(stored.id, reply, status)
 
     def settle(self, heard: str | None) -> Callable[[], None] | None:
@@ -387,15 +428,17 @@ class Conversation:
         if self._held is None:
             return None
         held, self._held = self._held, None
-        return partial(self._settle_now, held, heard, self._emotion())
+        return partial(self._settle_now, held, heard, self._emotion(), self._remember_text)
 
-    def _settle_now(self, held: tuple[int, str, str, str], heard: str | None, emotion: str | None) -> None:
+    def _settle_now(self, held: tuple[int, str, str, str], heard: str | None, emotion: str | None,
+                    remember_text: str = "") -> None:
         message_id, user_text, reply, status = held
         if heard is not None and (heard.strip() != reply.strip() or status != "interrupted"):
             reply, status = heard.strip(), "interrupted"
             self._store.conversations.amend_message(message_id, reply, status)
         if user_text:
-            self.runtime.after_reply(partial(self._remember_exchange, user_text, reply, status, emotion))
+            self.runtime.after_reply(partial(self._remember_exchange, user_text, remember_text or reply,
+                                             status, emotion))
 
     def _remember_exchange(self, user_text: str, reply: str, status: str, emotion: str | None = None) -> None:
         runtime = self.runtime

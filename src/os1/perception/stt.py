@@ -197,7 +197,7 @@ class WhisperSTT:
         self.load_s = time.perf_counter() - started
         self.beam_size = beam_size
         self.word_timestamps = word_timestamps
-        self._prompt: list[int] | None = None
+        self._prompts: dict[str, list[int]] = {}  # hint → decoder prompt tokens
         self._tokenizer: Any = None
 
     def warm_up(self) -> None:
@@ -208,19 +208,24 @@ class WhisperSTT:
         list(segments)
 
     def transcribe(self, audio: Audio, *, word_timestamps: bool | None = None,
-                   progress: Progress | None = None) -> Transcript:
-        """Transcribe 16 kHz audio (other rates are resampled); empty for silence or noise."""
+                   progress: Progress | None = None, hint: str = "") -> Transcript:
+        """Transcribe 16 kHz audio (other rates are resampled); empty for silence or noise.
+
+        ``hint``: words the user is likely to say now (e.g. "skip this part" while OS1 reads aloud),
+        given to Whisper as its previous text: tiny.en hears "skip this part" as "let's get this part"
+        without it.
+        """
         with_words = self.word_timestamps if word_timestamps is None else word_timestamps
 
         def decode(samples: np.ndarray, offset: float) -> tuple[list[str], list[Word]]:
             if not with_words and len(samples) <= SHORT_CHUNK_S * SAMPLE_RATE:
-                quick = self._decode_short(samples)
+                quick = self._decode_short(samples, hint)
                 if quick is not None:
                     return quick, []
             segments, _info = self.model.transcribe(
                 samples, language="en", beam_size=self.beam_size, vad_filter=False,
                 condition_on_previous_text=False, word_timestamps=with_words,
-                without_timestamps=not with_words, temperature=(0.0, 0.4))
+                without_timestamps=not with_words, temperature=(0.0, 0.4), initial_prompt=hint or None)
             texts: list[str] = []
             words: list[Word] = []
             for segment in segments:
@@ -234,26 +239,29 @@ class WhisperSTT:
 
         return _run_chunks(audio, self.name, decode, progress)
 
-    def _decode_short(self, samples: np.ndarray) -> list[str] | None:
+    def _decode_short(self, samples: np.ndarray, hint: str = "") -> list[str] | None:
         """Greedy decode with a short audio context; None when the result looks doubtful."""
         import ctranslate2
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.transcribe import get_compression_ratio
 
         model = self.model
-        if self._prompt is None:
+        if self._tokenizer is None:
             from faster_whisper.tokenizer import Tokenizer
 
             self._tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
                                         task="transcribe", language="en")
-            self._prompt = model.get_prompt(self._tokenizer, [], without_timestamps=True)
+        if hint not in self._prompts:
+            previous = self._tokenizer.encode(" " + hint.strip()) if hint else []
+            self._prompts[hint] = model.get_prompt(self._tokenizer, previous, without_timestamps=True)
+        prompt = self._prompts[hint]
         minimum, extra = SHORT_CONTEXT_S
         frames = min(3000, int(max(minimum, len(samples) / SAMPLE_RATE + extra) * 100))
         features = pad_or_trim(model.feature_extractor(samples), frames)
         encoded = model.model.encode(
             ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None], dtype=np.float32)),
             to_cpu=False)
-        result = model.model.generate(encoded, [self._prompt], beam_size=self.beam_size, max_length=160,
+        result = model.model.generate(encoded, [prompt], beam_size=self.beam_size, max_length=160,
                                       suppress_blank=True, suppress_tokens=[-1], return_scores=True,
                                       return_no_speech_prob=True)[0]
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]

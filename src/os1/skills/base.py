@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -52,6 +52,11 @@ class ToolResult:
     summary: str = ""  # one line for the journal
     defer: bool = False  # "not mine after all": a read-only tool lets a capable brain answer instead
     untrusted: str = ""  # outside content in the text, e.g. "an email from paul@example.com": never obeyed
+    # a long answer that keeps coming after ``text`` (reading a document aloud): shown or spoken piece by
+    # piece; the listener can cut in at any time and only what was shown is stored
+    stream: AsyncIterator[str] | None = None
+    remember_as: str = ""  # what memory keeps of this exchange instead of the whole reply (a reading)
+    expect: str = ""  # what the user is likely to say next ("skip this part"): helps speech recognition
 
 
 @dataclass

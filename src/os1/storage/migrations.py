@@ -244,4 +244,49 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX contacts_by_closeness ON contacts(closeness DESC, name);
     """,
+    # 6: files — what the user let OS1 see on their disk: one row per file (metadata from the fast
+    # pass; text, dates and media details from the slower content pass), the chosen folders, and an
+    # FTS5 index over name and text kept in step by triggers
+    """
+    CREATE TABLE file_roots (
+        path TEXT PRIMARY KEY,
+        added_at REAL NOT NULL,
+        scanned_at REAL
+    );
+    CREATE TABLE files (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        path TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        ext TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL DEFAULT 'other',
+        size INTEGER NOT NULL,
+        mtime REAL NOT NULL,
+        ctime REAL,
+        inode INTEGER,
+        taken_at REAL,
+        meta TEXT,
+        text TEXT NOT NULL DEFAULT '',
+        extracted_at REAL,
+        extract_error TEXT,
+        partial_hash TEXT,
+        full_hash TEXT,
+        added_at REAL NOT NULL
+    );
+    CREATE INDEX files_by_size ON files(size);
+    CREATE INDEX files_by_kind ON files(kind, taken_at);
+    CREATE INDEX files_by_mtime ON files(mtime);
+    CREATE VIRTUAL TABLE files_fts USING fts5(
+        name, text, content='files', content_rowid='id', tokenize='porter unicode61'
+    );
+    CREATE TRIGGER files_ai AFTER INSERT ON files BEGIN
+        INSERT INTO files_fts(rowid, name, text) VALUES (new.id, new.name, new.text);
+    END;
+    CREATE TRIGGER files_ad AFTER DELETE ON files BEGIN
+        INSERT INTO files_fts(files_fts, rowid, name, text) VALUES ('delete', old.id, old.name, old.text);
+    END;
+    CREATE TRIGGER files_au AFTER UPDATE OF name, text ON files BEGIN
+        INSERT INTO files_fts(files_fts, rowid, name, text) VALUES ('delete', old.id, old.name, old.text);
+        INSERT INTO files_fts(rowid, name, text) VALUES (new.id, new.name, new.text);
+    END;
+    """,
 ]

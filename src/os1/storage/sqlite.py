@@ -219,7 +219,8 @@ class SQLiteStore:
     DERIVED_COLUMNS = frozenset({"embedding", "content_hash"})  # rebuilt, not exported
     EXPORT_TABLES = ("profile", "conversations", "messages", "memories", "memory_sources", "facts",
                      "people", "growth", "consent", "journal", "affect", "prosody_baseline",
-                     "contacts", "mail", "mail_sync")  # mail: metadata and text (raw bytes stay out)
+                     "contacts", "mail", "mail_sync",  # mail: metadata and text (raw bytes stay out)
+                     "file_roots", "files")
 
     def __init__(self, path: Path) -> None:
         self.path = path

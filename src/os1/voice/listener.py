@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import re
 import time
@@ -99,10 +100,13 @@ class Listener(Processor):
     def __init__(self, vad: Any, stt: Any, *, policy: TurnEndPolicy | None = None,
                  threshold: float = 0.5, onset_frames: int = 2, playing_threshold: float = 0.7,
                  playing_onset_frames: int = 3, echo: EchoGuard | None = None,
-                 prosody: Callable[[Audio, Any], Any] | None = None) -> None:
+                 prosody: Callable[[Audio, Any], Any] | None = None,
+                 hint: Callable[[], str] | None = None) -> None:
         super().__init__()
         self.vad = vad
         self.stt = stt
+        # what the user is likely to say now ("skip this part" during a reading), for engines that use it
+        self.hint = hint if "hint" in inspect.signature(stt.transcribe).parameters else None
         self.policy = policy or TurnEndPolicy()
         self.threshold = threshold
         self.onset_frames = onset_frames
@@ -210,7 +214,8 @@ class Listener(Processor):
 
     def _transcribe(self, samples: np.ndarray) -> tuple[str, Any]:
         audio = Audio(samples, SAMPLE_RATE)
-        transcript = self.stt.transcribe(audio)
+        hint = self.hint() if self.hint is not None else ""
+        transcript = self.stt.transcribe(audio, hint=hint) if hint else self.stt.transcribe(audio)
         features = None
         if self.prosody is not None and not transcript.empty:
             try:

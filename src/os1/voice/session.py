@@ -93,7 +93,7 @@ def build_pipeline(conversation: Conversation, ears: Ears, output: AudioOutput, 
     ears.vad.reset()
     playback = Playback(output)
     listener = Listener(ears.vad, ears.stt, policy=policy, echo=EchoGuard(playback.reference),
-                        prosody=ears.prosody)
+                        prosody=ears.prosody, hint=lambda: conversation.listening_hint)
     if not barge_in:  # a recorded file is a sequence of turns, not a live conversation
         listener.playing_threshold = 2.0
     stages = [listener, Thinker(conversation), Sentencer(), Voice(ears.tts), playback]
