@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from os1.skills.documents.extract import SUPPORTED_SUFFIXES, extract
-from os1.skills.documents.model import DocumentError, where
+from os1.skills.documents.model import Block, Document, DocumentError, where
 from os1.skills.documents.passages import split_passages, split_sentences
 from tests.fixtures.documents.pdfgen import book_pages, write_pdf
 
@@ -239,3 +239,35 @@ def test_passages_keep_position(tmp_path: Path) -> None:
     bennet = next(p for p in ps if p.text.startswith("Mr. Bennet was"))
     assert bennet.chapter == "CHAPTER II" and doc.blocks[bennet.block].text.startswith("Mr. Bennet")
     assert ps[0].heading and ps[0].text == "Chapter I"
+
+
+def test_sentence_reports_the_page_it_starts_on(tmp_path: Path) -> None:
+    # One paragraph runs from page 1 onto page 2; its last sentence starts on page 2.
+    page1 = [
+        ("Chapter 1", 16, True),
+        ("The committee met on Tuesday to discuss the new bridge. Mr. Smith said the cost", 11, False),
+        ("had risen to 3.5 million pounds. Nobody expected that, and the mayor asked for a", 11, False),
+    ]
+    page2 = [
+        ("second opinion. The engineers will report back in the spring, when the river is", 11, False),
+        ("low enough to inspect the piers.", 11, False),
+        ("", 11, False),
+        ("A new paragraph starts here on the second page.", 11, False),
+    ]
+    doc = extract(write_pdf(tmp_path / "break.pdf", [page1, page2]))
+    para = next(b for b in doc.blocks if b.text.startswith("The committee"))
+    assert para.page == 1 and "for a second opinion. The engineers" in para.text  # one paragraph
+    assert len(para.page_breaks) == 1
+    offset, page = para.page_breaks[0]
+    assert page == 2 and para.text[offset:].startswith("second opinion.")
+    pages = {p.text[:20]: p.page for p in split_passages(doc)}
+    assert pages["Chapter 1"] == 1
+    assert pages["The committee met on"] == 1 and pages["Mr. Smith said the c"] == 1
+    assert pages["Nobody expected that"] == 1  # starts on page 1, ends on page 2
+    assert pages["The engineers will r"] == 2  # was reported as page 1 (the paragraph's first page)
+    assert pages["A new paragraph star"] == 2
+    # A break inside a sentence (even mid-word, after de-hyphenation) keeps that sentence on its first page.
+    text = "One two. Three four. Five six."
+    block = Block(text=text, page=5, page_breaks=[(text.index("four"), 6), (text.index("ix"), 7)])
+    ps = split_passages(Document(title="t", format="pdf", blocks=[block]))
+    assert [(p.text, p.page) for p in ps] == [("One two.", 5), ("Three four.", 5), ("Five six.", 6)]

@@ -2,7 +2,8 @@
 
 Every reader (PDF, DOCX, EPUB, HTML, Markdown, plain text) produces a :class:`Document`. A block is a
 heading or a paragraph and remembers where it came from: its page (PDFs, 1-based), its section
-(the nearest heading above it, e.g. "Chapter 3") and its chapter (the nearest top-level heading).
+(the nearest heading above it, e.g. "Chapter 3") and its chapter (the nearest top-level heading);
+a paragraph that continues onto the next page also records where that page starts in its text.
 Ranking, condensing, simplifying, highlighting and reading aloud all work on these blocks, so an
 answer can always say "page 12, in 'Results'".
 """
@@ -28,6 +29,9 @@ class Block:
     section: str = ""  # the nearest heading above (or this heading's own text)
     chapter: str = ""  # the nearest top-level heading above
     level: int = 0  # heading level (1 = chapter); 0 for paragraphs
+    # Where a paragraph runs onto later pages (PDFs): (character offset in ``text``, page number that
+    # starts there). Empty when the whole block is on ``page``.
+    page_breaks: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass

@@ -8,6 +8,8 @@ without a space ("community.Dr Venter"), which happens in scraped text and PDFs.
 
 :func:`split_passages` turns a Document into a flat list of :class:`Passage` (one per sentence;
 headings are one passage each) that ranking, condensing, highlighting and reading aloud share.
+A passage's page is the page its sentence starts on, even inside a paragraph that runs over a
+page break.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from os1.skills.documents.model import Document
+from os1.skills.documents.model import Block, Document
 
 
 @dataclass
@@ -242,6 +244,33 @@ def split_passages(doc: Document) -> list[Passage]:
                 Passage(block.text, bi, block.page, block.section, block.chapter, len(out), heading=True)
             )
             continue
-        for sent in split_sentences(block.text):
-            out.append(Passage(sent, bi, block.page, block.section, block.chapter, len(out)))
+        sents = split_sentences(block.text)
+        for sent, page in zip(sents, _start_pages(block, sents), strict=True):
+            out.append(Passage(sent, bi, page, block.section, block.chapter, len(out)))
     return out
+
+
+def _start_pages(block: Block, sents: list[str]) -> list[int | None]:
+    """The page each sentence of ``block`` starts on, using the block's page breaks (PDFs).
+
+    Sentences keep every non-space character of the block in order (splitting only changes
+    spaces), so a sentence's start is found by counting non-space characters.
+    """
+    if not block.page_breaks:
+        return [block.page] * len(sents)
+    marks = [(_visible(block.text[:offset]), page) for offset, page in sorted(block.page_breaks)]
+    pages: list[int | None] = []
+    seen = 0  # non-space characters before the current sentence
+    for sent in sents:
+        page = block.page
+        for mark, next_page in marks:
+            if seen >= mark:
+                page = next_page
+        pages.append(page)
+        seen += _visible(sent)
+    return pages
+
+
+def _visible(text: str) -> int:
+    """How many non-space characters ``text`` has."""
+    return sum(1 for ch in text if not ch.isspace())

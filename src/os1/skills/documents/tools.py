@@ -25,6 +25,7 @@ from os1.skills.documents.model import DocumentError, where
 
 log = logging.getLogger(__name__)
 DEFAULT_RATIO = 0.10  # "the 10 % that matters"
+LONG_WORDS = 3000  # longer than this, reading and simplifying start from the best parts
 READ_AT_ONCE = 6  # passages shown for "read me the part about …"
 # what a listener says over a reading: primes speech recognition (tiny.en hears "skip" as "get" without it)
 READING_COMMANDS = "Skip this part. Go back. Simpler. What was that word? Stop reading. Keep reading."
@@ -203,7 +204,10 @@ async def simpler_words(ctx: ToolContext, path: str = "") -> ToolResult:
     from os1.skills.documents.simplify import simplify
 
     opened = await _open(ctx, path)
-    chosen, _made = await asyncio.to_thread(_make_best_parts, ctx, opened, DEFAULT_RATIO)
+    if opened.document.words > LONG_WORDS:  # a long one: its best parts, in simpler words
+        chosen, _made = await asyncio.to_thread(_make_best_parts, ctx, opened, DEFAULT_RATIO)
+    else:
+        chosen = [p for p in opened.passages if not p.heading]
     text = _condensed_text(chosen)
     result = await asyncio.to_thread(simplify, text, level=1)
     folder = library.output_dir(ctx.runtime.settings.home, opened.document)
@@ -327,7 +331,7 @@ async def read_aloud(ctx: ToolContext, path: str = "", place: str = "") -> ToolR
         state = previous
         state.position = 0
     else:
-        big = opened.document.words > 3000
+        big = opened.document.words > LONG_WORDS
         state = ReadingState(path=resolved, ratio=DEFAULT_RATIO if big else None)
     intro = f"Reading “{opened.name}”" + (f", the best {round(state.ratio * 100)} %" if state.ratio else "")
     if place.strip():
