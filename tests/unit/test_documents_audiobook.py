@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 from mutagen.id3 import ID3
@@ -32,6 +34,11 @@ def test_render_writes_an_mp3_with_a_chapter_list_a_player_can_read(tmp_path):
     toc = tags.getall("CTOC")[0]
     assert toc.flags & 0x01 and toc.flags & 0x02  # ordered, top level
     assert str(tags["TIT2"]) == "Test book"
+    from os1.perception.audio import load_audio
+    from os1.perception.stt import WhisperSTT
+
+    heard = WhisperSTT().transcribe(load_audio(book.path)).text.lower()  # the MP3 is intelligible speech
+    assert "april" in heard and "clocks" in heard
 
 
 def test_chapter_frames_round_trip_exactly_on_any_mp3(tmp_path):
@@ -51,3 +58,17 @@ def test_worker_processes_keep_the_sentence_order():
     lines = [_Line("Yes.", 0.0, ""), _Line(long, 0.0, ""), _Line("No.", 0.0, "")]
     lengths = [len(a) for a in _audio(lines, "joe", SpeechStyle(), workers=2, batch_chars=1)]  # 3 batches
     assert len(lengths) == 3 and lengths[1] > 2 * lengths[0] and lengths[1] > 2 * lengths[2]
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_espeak_ng_voices_render_too(tmp_path):
+    book = render([ReadItem("Short and sweet.")], tmp_path / "e.mp3", voice="espeak-male", workers=0)
+    assert book.voice == "espeak-male" and book.seconds > 0.5
+    assert read_chapters(book.path) == [("Start", 0.0)]
+    assert not (tmp_path / "e.mp3.part").exists()
+
+
+def test_nothing_to_read_is_a_clear_error_and_leaves_no_file(tmp_path):
+    with pytest.raises(ValueError, match="nothing to read"):
+        render([ReadItem("12 14 16 18")], tmp_path / "n.mp3", workers=0)
+    assert list(tmp_path.iterdir()) == []

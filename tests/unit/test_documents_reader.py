@@ -197,3 +197,43 @@ def test_audio_drives_from_asyncio_and_stop_from_another_thread_ends_it(joe):
         return got
 
     assert asyncio.run(main()) == ["Chapter 1.", "It was a cold morning."]
+
+
+def test_a_long_pdf_is_read_from_its_first_pages_then_continues_without_gaps_or_repeats(tmp_path):
+    from os1.bench.reading import write_text_pdf
+    from os1.skills.documents.extract import extract
+    from os1.skills.documents.reader import HEAD_PAGES, items_from_path
+
+    text = "\n\n".join(f"Paragraph number {n} tells of the walk to the village and back again."
+                       for n in range(1, 181))
+    pdf = write_text_pdf(text, tmp_path / "long.pdf", pages=2 * HEAD_PAGES + 6)
+    items = items_from_path(pdf)
+    read = [i.text for i in items if not i.heading]
+    assert items.document is not None and items.document.pages == 2 * HEAD_PAGES + 6
+    whole = [b.text for b in extract(pdf).blocks if b.kind == "paragraph"]
+    assert read == whole and any("Paragraph number 180 " in t for t in read)
+
+
+def test_an_unreadable_file_surfaces_as_a_document_error_from_the_session(tmp_path):
+    from os1.skills.documents.model import DocumentError
+    from os1.skills.documents.reader import items_from_path
+
+    session = ReadingSession(items_from_path(tmp_path / "missing.pdf"))
+    with pytest.raises(DocumentError):
+        session.next_sentence()
+
+
+def test_realtime_audio_is_paced_to_playback_so_position_follows_the_listener(joe):
+    import time
+
+    async def main() -> list[tuple[float, float, str]]:
+        session = ReadingSession([ReadItem("Good morning to you. The sky is blue.")], voice=joe)
+        got = []
+        async for chunk in session.audio(realtime=True, lead_s=0.3):
+            got.append((time.monotonic(), chunk.seconds, chunk.sentence.text))
+            assert session.position == chunk.sentence
+        return got
+
+    (t1, d1, s1), (t2, _d2, s2) = asyncio.run(main())
+    assert (s1, s2) == ("Good morning to you.", "The sky is blue.")
+    assert t2 - t1 >= d1 - 0.3 - 0.05  # not handed out before the first has (nearly) played

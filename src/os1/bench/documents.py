@@ -42,7 +42,11 @@ def run(*, frank: Path | None = None, docs: Path | None = None, files: Path | No
         from os1.bench import reading, simplify
 
         _part("simplify", lambda: simplify.run(docs), result, echo)
-        _part("reading", lambda: reading.run(docs, audiobook=audiobook), result, echo)
+        book = next(iter(sorted(docs.glob("*.txt"))), None)  # the 300-page PDF is made from it
+        if book is None:
+            result["reading_error"] = f"no .txt book in {docs} to make the 300-page PDF and audiobook from"
+        else:
+            _part("reading", lambda: reading.run(book, with_audiobook=audiobook), result, echo)
     if frank is not None:  # last: its ROUGE keys are the headline
         from os1.bench import summaries
 

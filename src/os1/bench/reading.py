@@ -9,7 +9,9 @@ Two timings on the wall clock, in one process started cold (no voice loaded yet)
   condensed to ``ratio`` (10 % of Pride and Prejudice is ~12.6k words; target ≤ 300 s), with the
   audio minutes, the real-time factor and the chapter list read back with mutagen.
 
-The machine's load average is reported before and after, because timings on a shared machine vary.
+The machine's load average is reported before and after, because timings on a shared machine vary;
+``audiobook_cpu_s`` (this process and its synthesis workers) / 2 cores = ``audiobook_s_if_idle`` is
+what the audiobook would take on the two cores alone.
 """
 
 from __future__ import annotations
@@ -89,6 +91,14 @@ def write_text_pdf(text: str, out: str | Path, *, pages: int = 300, width: int =
     return path
 
 
+def _cpu_s() -> float:
+    """CPU seconds used by this process and its finished children (the synthesis workers)."""
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def first_audio(pdf: Path, *, ratio: float = 0.1, voice: str = "joe") -> dict[str, Any]:
     """Seconds from ``pdf``'s path to the first PCM of its condensed reading (voice loaded meanwhile)."""
     from os1.skills.documents.reader import ReadingSession, items_from_path
@@ -103,7 +113,7 @@ def first_audio(pdf: Path, *, ratio: float = 0.1, voice: str = "joe") -> dict[st
     doc = items.document
     assert doc is not None
     return {"first_audio_s": round(t_first, 2), "pdf_extract_s": round(items.extract_s, 2),
-            "pdf_pages": doc.pages or 0, "pdf_words": doc.words, "first_sentence": chunk.sentence.text[:80]}
+            "pdf_pages": doc.pages or 0, "first_sentence": chunk.sentence.text[:80]}
 
 
 def audiobook(book: Path, out: Path, *, ratio: float = 0.1, voice: str = "joe",
@@ -113,19 +123,23 @@ def audiobook(book: Path, out: Path, *, ratio: float = 0.1, voice: str = "joe",
     from os1.skills.documents.extract import extract
     from os1.skills.documents.reader import document_items
 
+    cpu0 = _cpu_s()
     t0 = time.perf_counter()
     doc = extract(book)
     items = list(document_items(doc, ratio=ratio, lazy=False))
     t_condense = time.perf_counter() - t0
     result = render(items, out, voice=voice, workers=workers, title=doc.title)
     total = time.perf_counter() - t0
+    cpu = _cpu_s() - cpu0
     chapters = read_chapters(out)
     return {"audiobook_s": round(total, 1), "condense_s": round(t_condense, 2),
             "render_s": round(result.render_seconds, 1), "audio_minutes": round(result.seconds / 60, 1),
             "rtf": round(result.render_seconds / result.seconds, 4) if result.seconds else 0.0,
             "words_before": doc.words, "words_read": result.words, "sentences": result.sentences,
             "chapters_written": len(result.chapters), "chapters_read_back": len(chapters),
-            "mp3_mb": round(out.stat().st_size / 1e6, 1), "workers": result.workers, "voice": result.voice}
+            "mp3_mb": round(out.stat().st_size / 1e6, 1), "audiobook_cpu_s": round(cpu, 1),
+            "audiobook_s_if_idle": round(cpu / max(1, min(2, os.cpu_count() or 1)), 1),
+            "workers": result.workers, "voice": result.voice}
 
 
 def run(source: str | Path | None = None, *, ratio: float = 0.1, pages: int = 300, voice: str = "joe",

@@ -175,32 +175,34 @@ def simplify_command(path: Path, level: int, percent: float | None, out_path: Pa
               "or piper:/path/voice.onnx.")
 def read_command(path: Path, percent: float | None, whole: bool, simpler: int, out_path: Path | None,
                  as_text: bool, voice: str | None) -> None:
-    """Read a document aloud, or make it an audio file for the car."""
-    from os1.skills.documents.reader import ReadingSession, items_from_passages
+    """Read a document aloud, or make it an audio file for the car.
 
-    opened = _load(path)
-    _warn(opened)
+    A long document (over 3,000 words) is read as its best 10 % unless you say --percent or --all.
+    """
+    from os1.skills.documents.reader import ReadingSession, document_items
+
     if percent is not None and not 0 < percent <= 100:
         raise click.BadParameter("give a percentage between 0 and 100", param_hint="--percent")
-    ratio = None if whole else (percent / 100 if percent else (0.1 if opened.document.words > 3000 else None))
-    if ratio is not None and ratio < 1:
-        from os1.skills.documents.condense import condense
-
-        passages = condense(opened.passages, ratio=ratio).passages
-    else:
-        passages = opened.passages
-    items = items_from_passages(passages)
-    if out_path is not None:
-        _audiobook(items, out_path, voice, simpler, opened.name)
+    opened = _load(path)
+    _warn(opened)
+    long = opened.document.words > 3000
+    ratio = None if whole else (percent / 100 if percent else (0.1 if long else None))
+    if out_path is not None:  # the whole book is ranked at once: the best parts of all of it
+        _audiobook(list(document_items(opened.document, ratio=ratio, lazy=False)), out_path, voice,
+                   simpler, opened.name)
         return
+    items = document_items(opened.document, ratio=ratio, lazy=True)  # condensed as the reading gets there
     session = ReadingSession(items, voice=None if as_text else (voice or load_settings().voice))
-    for _ in range(min(simpler, 2)):
-        session.simpler()
-    if as_text:
-        while (sentence := session.next_sentence()) is not None:
-            click.echo(sentence.text)
-        return
-    _read_live(session)
+    try:
+        for _ in range(min(simpler, 2)):
+            session.simpler()
+        if as_text:
+            while (sentence := session.next_sentence()) is not None:
+                click.echo(sentence.text)
+            return
+        _read_live(session)
+    finally:
+        session.close()
 
 
 def _audiobook(items: list, out_path: Path, voice: str | None, simpler: int, title: str) -> None:
@@ -260,4 +262,3 @@ def _read_live(session: Any) -> None:
         session.stop()
     finally:
         out.close()
-        session.close()

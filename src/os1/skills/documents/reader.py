@@ -1,18 +1,22 @@
 """Reading a document aloud, streamed, with spoken controls ("skip this part", "simpler", "go back" …).
 
 What to read is a list (or a lazy iterable) of :class:`ReadItem` — usually paragraphs of a
-condensed document; :func:`document_items` makes them from a :class:`Document` and condenses it
-part by part, so the first words are spoken long before the last chapter is condensed.
-:class:`ReadingSession` speaks them sentence by sentence with OS1's voice (Piper joe; espeak-ng
-when Piper is missing), synthesizing the next sentence while the current one plays.
+condensed document. :func:`items_from_path` reads a file lazily (a long PDF's first pages on their
+own, so reading starts within ~2 s even for 300 pages) and :func:`document_items` condenses a
+:class:`Document` part by part (chapter by chapter), so the first words are spoken long before the
+last chapter is condensed. :class:`ReadingSession` speaks items sentence by sentence with OS1's
+voice (Piper joe via ``expression.tts``; espeak-ng when Piper is missing), synthesizing the next
+sentence while the current one plays; a lazy source is prepared in a background thread.
 
 Driving a session
 -----------------
 From a plain loop (CLI; controls may come from another thread, e.g. a keyboard reader)::
 
-    session = ReadingSession(document_items(doc, ratio=0.1), voice="joe")
+    session = ReadingSession(items_from_path("book.pdf", ratio=0.1), voice="joe")
+    session.prepare()                       # optional: load the voice while the file is read
     for chunk in session.chunks():          # blocks while paused, ends on stop() or at the end
-        play(chunk.samples, chunk.rate)     # chunk.sentence.text is what is being said
+        play(chunk.samples, chunk.rate)     # chunk.sentence: text, chapter, page, level
+    session.close()
     # text only (no audio): while (s := session.next_sentence()) is not None: print(s.text)
 
 From an asyncio loop (voice pipeline)::
@@ -22,17 +26,20 @@ From an asyncio loop (voice pipeline)::
 
 Controls, callable at any time from the loop or another thread (each returns at once):
 ``skip()`` (to the next part: chapter, or paragraph when there are no chapters), ``back()``
-(previous sentence, then on), ``repeat()`` (this sentence again), ``simpler()`` (this sentence
-and the rest re-rendered at simplify level + 1; False when no simplifier is available),
-``pause()``/``resume()`` (resume restarts the interrupted sentence), ``stop()``,
-``last_hard_word()`` -> (word, plainer word or meaning | None) for "what was that word?",
-``position`` (what is being read now). ``handle(text)`` does all of this from what the user
-said or typed: it returns a short reply to say/print, or None when the text is not a command
-(:func:`parse_command` gives just the command name).
+(previous sentence, then on; twice = two back), ``repeat()`` (this sentence again), ``simpler()``
+(this sentence and the rest re-rendered at simplify level + 1 with ``simplify.simplify``; False
+when no simplifier is available), ``pause()``/``resume()`` (resume restarts the interrupted
+sentence), ``stop()``, ``last_hard_word()`` -> (word, plainer word or meaning | None) for "what
+was that word?" (the rarest word by wordfreq Zipf of the sentence just heard; the synonym and
+meaning come from ``lexicon``'s WordNet), ``position`` (the Sentence being read). ``handle(text)``
+does all of this from what the user said or typed: it returns a short reply to say/print, or None
+when the text is not a reading command (:func:`parse_command` gives just the command name), so a
+caller can try ``handle`` first and pass anything else on to the brain.
 
-After skip/back/repeat/simpler/pause/stop, the consumer should drop any audio of this session
-it has buffered but not played yet; the next chunk already reflects the change. A chunk that was
-being synthesized when a control arrived is thrown away, never yielded.
+After skip/back/repeat/simpler/pause/stop, the consumer should drop any audio of this session it
+has buffered but not played yet; the next chunk already reflects the change (a chunk that was
+being synthesized when a control arrived is thrown away, never yielded). A file that can't be read
+raises ``DocumentError`` from the first ``chunks()``/``audio()``/``next_sentence()`` call.
 """
 
 from __future__ import annotations
@@ -91,7 +98,7 @@ _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx)
     ("pause", r"^pause\b|^hold on$|^hold it$|^wait( a (moment|minute|second|sec))?$"
               r"|^(a|one) (moment|minute|second|sec)$"
               r"|^(give me|hang on)( a)?( (moment|minute|second|sec))?$|^just a (moment|minute|second|sec)$"),
-    ("resume", r"^(resume|continue|carry on|go on|keep going|keep reading|play|unpause)\b"
+    ("resume", r"^(resume|continue|carry on|go on|keep going|keep reading|unpause)\b|^play$"
                r"|^(go|read) on$|^go ahead$|^(start|begin) (reading )?again$|^where were we"),
     ("stop", r"^stop\b|^(that'?s|that is) enough|^enough\b|^quit\b"
              r"|^(stop|end|close|finish) (reading|the book)"
@@ -327,7 +334,7 @@ def document_items(doc: Document, *, ratio: float | None = None, interests: Sequ
         yield from items
 
 
-class _PathItems:
+class FileItems:
     """Items of a file, extracted on the first pull (so a session can load its voice meanwhile).
 
     A long PDF is read in two steps: its first ``HEAD_PAGES`` pages at once (the reading starts
@@ -382,11 +389,11 @@ class _PathItems:
 
 
 def items_from_path(path: str | Path, *, ratio: float | None = None, interests: Sequence[str] = (),
-                    max_pages: int | None = None) -> _PathItems:
+                    max_pages: int | None = None) -> FileItems:
     """Lazy items of a file: extracted (``extract.extract``) and condensed part by part when the
     session first needs them; ``.document`` is the Document once read. DocumentError surfaces from
     the session's first chunk/sentence."""
-    return _PathItems(path, {"ratio": ratio, "interests": interests, "max_pages": max_pages})
+    return FileItems(path, {"ratio": ratio, "interests": interests, "max_pages": max_pages})
 
 
 # --- hard words ---------------------------------------------------------------------------------
@@ -404,9 +411,9 @@ def _zipf(word: str) -> float:
     return float(zipf(word))
 
 
-def hard_word(sentence: str) -> str | None:
-    """The rarest real word of a sentence (wordfreq Zipf), names left out; None if all are common."""
-    best: tuple[float, str] | None = None
+def hard_words(sentence: str, *, common: float = 5.0) -> list[tuple[float, str]]:
+    """(Zipf, word) for the sentence's real words rarer than ``common``, rarest first; names left out."""
+    found: dict[str, float] = {}
     for i, m in enumerate(_WORD.finditer(sentence)):
         w = m.group(0).strip("'-")
         if len(w) < 4:
@@ -414,13 +421,15 @@ def hard_word(sentence: str) -> str | None:
         if w[0].isupper() and (i > 0 or w[1:].lower() != w[1:]):
             continue  # a name (capitalised mid-sentence)
         z = _zipf(w.lower())
-        if z <= 0:
-            continue  # not a word wordfreq knows: a name or a typo, not worth explaining
-        if best is None or z < best[0]:
-            best = (z, w.lower() if i == 0 else w)
-    if best is None or best[0] >= 5.0:
-        return None
-    return best[1]
+        if 0 < z < common:  # 0: not a word wordfreq knows (a name or a typo), not worth explaining
+            found.setdefault(w.lower() if i == 0 else w, z)
+    return sorted((z, w) for w, z in found.items())
+
+
+def hard_word(sentence: str) -> str | None:
+    """The rarest real word of a sentence (wordfreq Zipf), names left out; None if all are common."""
+    words = hard_words(sentence)
+    return words[0][1] if words else None
 
 
 def plain_meaning(word: str) -> tuple[str | None, str | None]:
@@ -533,13 +542,16 @@ class ReadingSession:
         self._current: Sentence | None = None
         self._current_end: float | None = None  # monotonic time its audio should end (realtime)
         self._anchor: tuple[int, int] | None = None  # where the last control moved to (nothing read since)
+        self._retail: tuple[int, int] | None = None  # (item, sentence) from which "simpler" re-renders
         self._recent: deque[tuple[Sentence, float]] = deque(maxlen=3)
         self._gen = 0
         self._paused = False
         self._stopped = False
         self._cond = threading.Condition(threading.RLock())
         self._pending: _Pending | None = None
-        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="os1-reader")
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="os1-reader-voice")
+        self._planner = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="os1-reader-plan")
+        self._planning: concurrent.futures.Future[None] | None = None
         self.started_at = time.monotonic()
         self.first_audio_at: float | None = None
         self.spoken_seconds = 0.0
@@ -642,6 +654,11 @@ class ReadingSession:
         cached = self._rendered.get(i)
         if cached is not None and cached[0] == self._level:
             return cached[1]
+        if cached is not None and self._retail is not None and self._retail[0] == i and not item.heading:
+            k = self._retail[1]  # "simpler" mid-item: the sentence being read and the rest of it
+            new = speech_sentences(ReadItem(self._simplified(" ".join(cached[1][k:]), self._level)))
+            self._rendered[i] = (self._level, cached[1][:k] + new)
+            return self._rendered[i][1]
         if item.heading or self._level <= 0:
             sents = speech_sentences(item)
         else:
@@ -668,6 +685,9 @@ class ReadingSession:
                 self._cursor = (i + 1, 0)
 
     def _take(self) -> _Pending | None:
+        planning = self._planning
+        if planning is not None:
+            planning.result()  # the next sentence is being planned (items read, simplified): wait
         with self._cond:
             if self._pending is not None and self._pending.gen == self._gen:
                 p, self._pending = self._pending, None
@@ -679,6 +699,13 @@ class ReadingSession:
         p = self._plan()
         with self._cond:
             self._pending = p
+
+    def _prefetch_soon(self) -> None:
+        """Plan the next sentence and start its synthesis in the planner thread (returns at once)."""
+        try:
+            self._planning = self._planner.submit(self._prefetch)
+        except RuntimeError:  # stopped: the planner is shut down
+            self._planning = None
 
     def _deliver(self, p: _Pending, samples: np.ndarray, rate: int, end: float | None) -> Chunk | None:
         with self._cond:
@@ -731,7 +758,7 @@ class ReadingSession:
             if p is None:
                 return
             samples = p.future.result()
-            self._prefetch()
+            self._prefetch_soon()
             chunk = self._deliver(p, samples, self.rate, None)
             if chunk is not None:
                 yield chunk
@@ -753,7 +780,7 @@ class ReadingSession:
             if p is None:
                 return
             samples = await asyncio.wrap_future(p.future)
-            await asyncio.to_thread(self._prefetch)
+            self._prefetch_soon()
             if realtime:
                 wait = play_end - lead_s - time.monotonic()
                 if wait > 0:
@@ -835,18 +862,11 @@ class ReadingSession:
         """Re-read from the current sentence one simplify level simpler; False if no simplifier."""
         if (self._simplify or _default_simplifier()) is None:
             return False
-        with self._cond:
+        with self._cond:  # the re-rendering itself happens where the next sentence is planned
             self._level += 1
-            cur = self._current
-            if cur is not None and not cur.heading:
-                cached = self._rendered.get(cur.item)
-                sents = cached[1] if cached else (self._sentences_of(cur.item) or [])
-                rest = " ".join(sents[cur.index:])
-                new = speech_sentences(ReadItem(self._simplified(rest, self._level)))
-                self._rendered[cur.item] = (self._level, sents[:cur.index] + new)
-                self._moved((cur.item, cur.index))
-            else:
-                self._moved(self._cursor if cur is None else (cur.item + 1, 0))
+            here = self._here()
+            self._retail = here
+            self._moved(here if here is not None else self._cursor)
             return True
 
     def pause(self) -> None:
@@ -872,6 +892,7 @@ class ReadingSession:
             self._stopped = True
             self._moved(self._cursor)
         self._pool.shutdown(wait=False)  # a sentence being made finishes unseen
+        self._planner.shutdown(wait=False)
 
     def last_hard_word(self) -> tuple[str, str | None] | None:
         """(rarest word of the sentence just heard, a plainer word or its meaning), or None."""
@@ -882,16 +903,22 @@ class ReadingSession:
         sentence, started = recent[-1]
         if len(recent) > 1 and time.monotonic() - started < WORD_GRACE_S and self._current_end is not None:
             sentence = recent[-2][0]
-        word = hard_word(sentence.text)
-        if word is None:
+        words = hard_words(sentence.text)
+        if not words:
             for s, _t in reversed(recent[:-1]):
-                word = hard_word(s.text)
-                if word:
+                words = hard_words(s.text)
+                if words:
                     break
-        if word is None:
+        if not words:
             return None
-        synonym, gloss = plain_meaning(word)
-        return word, synonym or gloss
+        # the rarest word, or a nearly as rare one that can be explained (not an odd old spelling)
+        for z, word in words[:3]:
+            if z > words[0][0] + 1.0:
+                break
+            synonym, gloss = plain_meaning(word)
+            if synonym or gloss:
+                return word, synonym or gloss
+        return words[0][1], None
 
     def handle(self, text: str) -> str | None:
         """Act on what the user said or typed; the short reply to give, or None if it isn't a command."""
@@ -903,7 +930,9 @@ class ReadingSession:
             if m:
                 return explain_word(next(g for g in m.groups() if g))
             found = self.last_hard_word()
-            return explain_word(found[0]) if found else "There wasn't a hard word in that sentence."
+            if not found:
+                return "There wasn't a hard word in that sentence."
+            return explain_word(found[0])
         if command == "simpler":
             return "Simpler, then." if self.simpler() else "I can't make it simpler here, sorry."
         if command == "skip":
@@ -929,4 +958,5 @@ class ReadingSession:
         self.stop()
         if self._feeder is not None:
             self._feeder.join(timeout)
+        self._planner.shutdown(wait=True)
         self._pool.shutdown(wait=True)
