@@ -11,7 +11,7 @@ from mutagen.mp3 import MP3
 
 from os1.expression.style import SpeechStyle
 from os1.skills.documents.audiobook import _audio, _Line, _Mp3Writer, read_chapters, render, write_chapters
-from os1.skills.documents.reader import ReadItem
+from os1.skills.documents.reading_items import ReadItem
 
 
 def test_render_writes_an_mp3_with_a_chapter_list_a_player_can_read(tmp_path):

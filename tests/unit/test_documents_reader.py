@@ -8,14 +8,14 @@ import threading
 import numpy as np
 import pytest
 
+from os1.skills.documents.hard_words import hard_word
 from os1.skills.documents.model import Block, Document
-from os1.skills.documents.reader import (
-    ReadingSession,
+from os1.skills.documents.reader import ReadingSession
+from os1.skills.documents.reading_commands import parse_command
+from os1.skills.documents.reading_items import (
     ReadItem,
     document_items,
-    hard_word,
     items_from_passages,
-    parse_command,
     speech_sentences,
     spoken_heading,
 )
@@ -202,7 +202,7 @@ def test_audio_drives_from_asyncio_and_stop_from_another_thread_ends_it(joe):
 def test_a_long_pdf_is_read_from_its_first_pages_then_continues_without_gaps_or_repeats(tmp_path):
     from os1.bench.reading import write_text_pdf
     from os1.skills.documents.extract import extract
-    from os1.skills.documents.reader import HEAD_PAGES, items_from_path
+    from os1.skills.documents.reading_items import HEAD_PAGES, items_from_path
 
     text = "\n\n".join(f"Paragraph number {n} tells of the walk to the village and back again."
                        for n in range(1, 181))
@@ -216,7 +216,7 @@ def test_a_long_pdf_is_read_from_its_first_pages_then_continues_without_gaps_or_
 
 def test_an_unreadable_file_surfaces_as_a_document_error_from_the_session(tmp_path):
     from os1.skills.documents.model import DocumentError
-    from os1.skills.documents.reader import items_from_path
+    from os1.skills.documents.reading_items import items_from_path
 
     session = ReadingSession(items_from_path(tmp_path / "missing.pdf"))
     with pytest.raises(DocumentError):

@@ -101,7 +101,8 @@ def _cpu_s() -> float:
 
 def first_audio(pdf: Path, *, ratio: float = 0.1, voice: str = "joe") -> dict[str, Any]:
     """Seconds from ``pdf``'s path to the first PCM of its condensed reading (voice loaded meanwhile)."""
-    from os1.skills.documents.reader import ReadingSession, items_from_path
+    from os1.skills.documents.reader import ReadingSession
+    from os1.skills.documents.reading_items import items_from_path
 
     t0 = time.perf_counter()
     items = items_from_path(pdf, ratio=ratio)
@@ -121,7 +122,7 @@ def audiobook(book: Path, out: Path, *, ratio: float = 0.1, voice: str = "joe",
     """Seconds from ``book``'s path to an MP3 of it condensed to ``ratio``, with its chapters."""
     from os1.skills.documents.audiobook import read_chapters, render
     from os1.skills.documents.extract import extract
-    from os1.skills.documents.reader import document_items
+    from os1.skills.documents.reading_items import document_items
 
     cpu0 = _cpu_s()
     t0 = time.perf_counter()

@@ -179,7 +179,8 @@ def read_command(path: Path, percent: float | None, whole: bool, simpler: int, o
 
     A long document (over 3,000 words) is read as its best 10 % unless you say --percent or --all.
     """
-    from os1.skills.documents.reader import ReadingSession, document_items
+    from os1.skills.documents.reader import ReadingSession
+    from os1.skills.documents.reading_items import document_items
 
     if percent is not None and not 0 < percent <= 100:
         raise click.BadParameter("give a percentage between 0 and 100", param_hint="--percent")

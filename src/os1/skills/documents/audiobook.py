@@ -1,6 +1,6 @@
 """An audiobook for the car: read items rendered to one MP3 with chapter marks a player shows.
 
-:func:`render` speaks every :class:`~os1.skills.documents.reader.ReadItem` with OS1's voice
+:func:`render` speaks every :class:`~os1.skills.documents.reading_items.ReadItem` with OS1's voice
 (Piper joe; espeak-ng when Piper is missing), encodes the audio with PyAV's ``libmp3lame`` (mono,
 the voice's own 22.05 kHz, 64 kbit/s) while it is being synthesized, then writes ID3v2 chapter
 frames with mutagen: one ``CHAP`` per chapter (title in a ``TIT2`` sub-frame, start/end in ms) and
@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 
 from os1.expression.style import SpeechStyle
-from os1.skills.documents.reader import READING_STYLE, ReadItem, speech_sentences, spoken_heading
+from os1.skills.documents.reader import READING_STYLE
+from os1.skills.documents.reading_items import ReadItem, speech_sentences, spoken_heading
 
 log = logging.getLogger(__name__)
 BITRATE = 64_000

@@ -306,7 +306,7 @@ def _render_for_car(home: Path, opened: Opened, sentences: list, level: int, out
     from dataclasses import replace
 
     from os1.skills.documents.audiobook import render
-    from os1.skills.documents.reader import items_from_passages
+    from os1.skills.documents.reading_items import items_from_passages
 
     items = items_from_passages(sentences)
     if level:
@@ -394,7 +394,7 @@ def _next_part(sentences: list, position: int) -> int:
 
 
 def _explain_word(sentences: list, index: int) -> ToolResult:
-    from os1.skills.documents.reader import explain_word, hard_word
+    from os1.skills.documents.hard_words import explain_word, hard_word
 
     if not sentences:
         return ToolResult(text="I haven't read anything yet.")
