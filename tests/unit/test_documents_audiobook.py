@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -38,7 +39,8 @@ def test_render_writes_an_mp3_with_a_chapter_list_a_player_can_read(tmp_path):
     from os1.perception.stt import WhisperSTT
 
     heard = WhisperSTT().transcribe(load_audio(book.path)).text.lower()  # the MP3 is intelligible speech
-    assert "april" in heard and "clocks" in heard
+    said = {"bright", "cold", "day", "april", "clocks", "were", "striking", "thirteen"}
+    assert len(said & set(re.findall(r"[a-z]+", heard))) >= 5, heard  # Piper's voice varies a little
 
 
 def test_chapter_frames_round_trip_exactly_on_any_mp3(tmp_path):
