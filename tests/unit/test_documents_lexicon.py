@@ -87,3 +87,18 @@ def test_meaning_explains_a_hard_word() -> None:
     assert "request" in meaning("entreaties").gloss
     unknown = meaning("xqzvvt")
     assert unknown.synonym is None and unknown.gloss == ""
+
+
+def test_plain_meaning_is_the_pair_the_reader_speaks() -> None:
+    from os1.skills.documents.lexicon import plain_meaning
+
+    synonym, gloss = plain_meaning("entreaties")
+    assert synonym == "appeal" and gloss and "request" in gloss
+    assert plain_meaning("xqzvvt") == (None, None)
+
+
+def test_noun_kind_from_the_lexicographer_files() -> None:
+    assert lexicon.noun_kind("mother") == "person"
+    assert lexicon.noun_kind("door") == "thing"
+    assert lexicon.noun_kind("dog") == ""  # also a person in WordNet ("you lucky dog"): unsure
+    assert lexicon.noun_kind("xqzv") == ""

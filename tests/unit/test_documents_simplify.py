@@ -162,3 +162,44 @@ def test_twelve_thousand_words_simplify_quickly() -> None:
     result = simplify(big, level=2, measure=False)
     assert time.perf_counter() - start < 20.0
     assert result.splits > 100
+
+
+def test_parser_splits_semicolons_and_speaker_tags() -> None:
+    text = ("Mr. Bennet missed his second daughter exceedingly; his affection for her drew him oftener from "
+            "home than anything else could do.")
+    assert "exceedingly. His affection" in simplify(text).text
+    tag = ("“Your examination of Mr. Darcy is over, I assume,” said Miss Bingley; "
+           "“and pray what is the result?”")
+    assert simplify(tag).text.endswith("said Miss Bingley. “Pray what is the result?”")
+    # the first quote is not a sentence ("If ..."): the tag stays inside one sentence
+    cond = "“If you will thank me,” he replied, “let it be for yourself alone, and not for my sake at all.”"
+    assert "he replied, “let it be" in simplify(cond).text
+
+
+def test_rule_based_fallback_without_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from os1.skills.documents import syntax
+
+    monkeypatch.setattr(syntax, "parser", lambda: None)
+    long = ("She had always been fond of reading novels in the evening by the fire; she found them a "
+            "great comfort when the weather was too wet for walking.")
+    result = simplify(long)
+    assert "evening by the fire. She found them" in result.text
+    assert simplify("She detested him.").text == "She hated him."
+
+
+def test_tags_make_swaps_safer() -> None:
+    from os1.skills.documents.simplify import _tagged_readings
+
+    noun = [("n", "rebuke", "s")]
+    assert _tagged_readings("rebukes", "NNS", "dobj", noun) == noun  # tag and guess agree
+    assert _tagged_readings("rebukes", "VBZ", "ROOT", noun) == []  # they disagree: no swap
+    assert _tagged_readings("despatched", "VBN", "amod", []) == []  # a participle used as an adjective
+    assert _tagged_readings("detested", "VBD", "ROOT", [])[0][:2] == ("v", "detest")  # the tag decides
+    verb = [("v", "detest", "")]
+    assert _tagged_readings("detest", "RBS", "", verb) == verb  # a tag the word cannot have: ignored
+
+
+def test_semicolon_before_an_aside_stays() -> None:
+    text = ("He looked serious as usual; and, she thought, more as he had been used to look in "
+            "Hertfordshire, than as she had seen him at Pemberley.")
+    assert "She thought, more" not in simplify(text, level=2).text

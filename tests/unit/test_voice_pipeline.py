@@ -109,8 +109,10 @@ async def _talk_over(ears, runtime, conversation, interruption: Audio | None, wa
             if playing.is_set():
                 break
             await feed_audio(p, silence, realtime=True, tail_s=0.0, end=False)
-        await feed_audio(p, Audio(np.zeros(int(wait_s * SAMPLE_RATE), np.float32)), realtime=True,
-                         tail_s=0.0, end=False)
+        # a whole number of frames, so each echo frame below stays one VAD frame (a frame straddling two
+        # snapshots of the playback, taken at jittery times under load, is not a clean echo)
+        await feed_audio(p, Audio(np.zeros(int(wait_s * SAMPLE_RATE) // 512 * 512, np.float32)),
+                         realtime=True, tail_s=0.0, end=False)
         if interruption is None:  # the loudspeaker's sound coming back into the microphone
             for _ in range(int(3 / 0.032)):
                 played = output.reference(512)

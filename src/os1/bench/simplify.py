@@ -9,7 +9,8 @@ the text is simplified at level 1 and at level 2 and measured:
 - ``names_changed``: names in the source (capitalised words mid-sentence, or capitalised words the
   text never writes in lower case) that do not survive, in order, in the output;
 - ``numbers_changed``: digit tokens (years, amounts, section numbers) lost, added or reordered;
-- ``swaps``, ``splits``, ``words``, ``words_per_s`` (level 1 simplification time, grades excluded).
+- ``simplify_swaps``, ``simplify_splits``, ``simplify_words``, ``simplify_words_per_s`` (simplification
+  time, grades excluded; prefixed so they do not collide with other benches' keys in one dict).
 
 Aggregate keys are over all documents together (grades on the concatenated text); each document's
 values are repeated with a short name prefix (``pride_fk_drop``), and level-2 values with ``l2_``.
@@ -129,7 +130,7 @@ def run(docs_dir: Path, *, max_words: int | None = None, levels: tuple[int, ...]
         except Exception as exc:  # an unreadable file is reported, the rest is measured
             texts[_short_name(p)] = ""
             print(f"simplify bench: skipped {p.name}: {exc}")
-    result: dict[str, Any] = {"documents": len([t for t in texts.values() if t])}
+    result: dict[str, Any] = {"simplify_documents": len([t for t in texts.values() if t])}
     for level in levels:
         prefix = "" if level == 1 else f"l{level}_"
         per = {name: _one(text, level) for name, text in texts.items() if text}
@@ -143,14 +144,16 @@ def run(docs_dir: Path, *, max_words: int | None = None, levels: tuple[int, ...]
             f"{prefix}nonwords_introduced": sum(r["nonwords_introduced"] for r in per.values()),
             f"{prefix}names_changed": sum(r["names_changed"] for r in per.values()),
             f"{prefix}numbers_changed": sum(r["numbers_changed"] for r in per.values()),
-            f"{prefix}swaps": sum(r["swaps"] for r in per.values()),
-            f"{prefix}splits": sum(r["splits"] for r in per.values()),
-            f"{prefix}words": words, f"{prefix}words_per_s": round(words / max(seconds, 1e-9)),
+            f"{prefix}simplify_swaps": sum(r["swaps"] for r in per.values()),
+            f"{prefix}simplify_splits": sum(r["splits"] for r in per.values()),
+            f"{prefix}simplify_words": words,
+            f"{prefix}simplify_words_per_s": round(words / max(seconds, 1e-9)),
         })
         for name, r in per.items():
             for key, value in r.items():
                 if not key.startswith("_"):
-                    result[f"{prefix}{name}_{key}"] = value
+                    generic = key in ("swaps", "splits", "words", "words_per_s", "seconds", "examples")
+                    result[f"{prefix}{name}_{'simplify_' if generic else ''}{key}"] = value
     return result
 
 

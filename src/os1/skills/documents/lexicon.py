@@ -55,6 +55,7 @@ class Synset:
     lemmas: tuple[str, ...]  # lower case, spaces for multiword lemmas
     pointers: tuple[tuple[str, int, str], ...]  # (symbol, offset, pos)
     gloss: str
+    lexfile: int = 0  # WordNet lexicographer file: 18 = noun.person, 5 = noun.animal, ...
 
     def related(self, symbol: str) -> list[tuple[int, str]]:
         return [(off, pos) for sym, off, pos in self.pointers if sym == symbol]
@@ -134,7 +135,7 @@ class WordNet:
             sym, off, ppos = parts[at + 1 + 4 * i: at + 4 + 4 * i]
             pointers.append((sym, int(off), "a" if ppos == "s" else ppos))
         found = Synset(offset, pos, ss_type == "s", tuple(dict.fromkeys(lemmas)), tuple(pointers),
-                       gloss.strip())
+                       gloss.strip(), int(parts[1]))
         self._synsets[key] = found
         return found
 
@@ -167,6 +168,24 @@ class WordNet:
                 if base in index and (base, form) not in out:
                     out.append((base, form))
         return [(b, f) for b, f in out if f != "?"]
+
+
+NOUN_PERSON = 18
+NOUN_ANIMAL = 5
+
+
+def noun_kind(lemma: str) -> str:
+    """"person" when the noun's commonest meaning is a person ("mother", "officer"), "animal", "thing"
+    otherwise, "" when WordNet does not know it as a noun."""
+    synsets = wordnet().synsets(lemma, "n")
+    if not synsets:
+        return ""
+    first = synsets[0].lexfile
+    if first == NOUN_PERSON:
+        return "person"
+    if any(s.lexfile == NOUN_PERSON for s in synsets[1:3]):
+        return ""  # "dog" (also a person, in WordNet): unsure
+    return "animal" if first == NOUN_ANIMAL else "thing"
 
 
 def _exc_form(word: str, base: str, pos: str) -> str:
@@ -318,3 +337,9 @@ def meaning(word: str) -> Meaning:
               if lem != word.lower() and " " not in lem and zipf(lem) > own
               and wn.sense_info(lem, synset.offset)[0] <= 2]
     return Meaning(word, max(easier, key=zipf) if easier else None, gloss, best[2])
+
+
+def plain_meaning(word: str) -> tuple[str | None, str | None]:
+    """(an easier synonym, a short definition) for "what was that word?"; None for what is unknown."""
+    m = meaning(word)
+    return m.synonym, m.gloss or None

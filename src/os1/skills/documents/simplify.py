@@ -23,6 +23,13 @@ WordNet gloss, word-to-word similarity) was tried and dropped: on Pride and Prej
 separated good swaps from wrong-sense ones ("tedious" -> "boring" scored worse than "exceedingly" ->
 "super"), and without it the whole book simplifies in seconds.
 
+With spaCy installed (:mod:`os1.skills.documents.syntax`), sentences with a rare word are tagged and
+long ones parsed (``nlp.pipe``, in batches): a swap is made only when the parser's part of speech agrees
+with the one guessed here (or decides it when the guess is unsure; a tag the word cannot have is ignored),
+and long sentences are split at clause boundaries the parse shows (see that module); at semicolons,
+colons and dashes the parse missed, both sides parsed alone must be full sentences. Without spaCy the
+rule-based splits below are used.
+
 Punctuation, line breaks, paragraph breaks and capitalisation at sentence start are kept. Readability
 is measured with textstat's Flesch–Kincaid grade.
 """
@@ -58,8 +65,8 @@ class Level:
 
 
 LEVELS = {
-    1: Level(rare=3.3, gain=0.8, min_zipf=2.7, max_words=20, min_part=5),
-    2: Level(rare=3.9, gain=0.5, min_zipf=2.7, max_words=12, min_part=4, aggressive=True),
+    1: Level(rare=3.3, gain=0.8, min_zipf=2.7, max_words=12, min_part=4),
+    2: Level(rare=3.9, gain=0.5, min_zipf=2.7, max_words=8, min_part=3, aggressive=True),
 }
 
 WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
@@ -107,7 +114,8 @@ _FALSE_FRIENDS = _words(
     "screw swollen delicious intent heroism jazz cheek digs flaunty splashy unwarranted overt link "
     "envious brush supporter toying lush wits hardship grim compromising madam healing nil blatant "
     "materiel faint hatter indecent triumphant hitherto battle battles running fatal bar scout command "
-    "simulated workout merger enterprise horrible skirt humble reverend nix hedge pesky prodigal rigor"
+    "simulated workout merger enterprise horrible skirt humble reverend nix hedge pesky prodigal rigor "
+    "said"
 ) | {"call back", "chew over", "put up", "lay off", "hang in", "hang on", "even off", "bring on", "put out"}
 # Never offered, whatever WordNet says (it lists some as senses of harmless words: "flaming").
 _VULGAR = _words(
@@ -119,7 +127,7 @@ _KEEP_LEMMAS = _words(
     "repair relate insupportable contrivance commendation gallantry quit engagement aught "
     # computing senses that WordNet ranks below everyday ones ("iterate through the entities")
     "iterate traverse framework instantiate parse query render compile inherit deploy execute "
-    "invoke token layer entity script thread node array")
+    "invoke token layer entity script thread node array correspond")
 _PLAIN_ADVERBS = _words(
     "too soon often very again now still almost only just quite fast hard well much away also even "
     "ever never always once later early")
@@ -353,7 +361,43 @@ def _surface(original: str, replacement: str) -> str:
 _OptionsKey = tuple[str, str, str, str, "bool | None"]
 
 
-def _candidates(text: str, toks: list[_Tok], level: Level) -> list[_Candidate]:
+def _rare(tok: _Tok, level: Level) -> bool:
+    """Worth a look at all: long enough, not protected, rarer than the level's threshold."""
+    if tok.protected or len(tok.word) < 4 or tok.word.lower() in _KEEP:
+        return False
+    z = zipf(tok.word.lower())
+    return 0.0 < z < level.rare
+
+
+_WN_POS = {"NN": "n", "VB": "v", "JJ": "a", "RB": "r"}
+
+
+def _tagged_readings(word: str, tag: str, dep: str, heuristic: list[tuple[str, str, str]]
+                     ) -> list[tuple[str, str, str]]:
+    """Readings allowed by the parser's tag: the heuristic's when they agree; the tag's own when the
+    heuristic was unsure (except participles used as adjectives and adjectives that could be them)."""
+    pos = _WN_POS.get(tag[:2])
+    if pos is None or tag in ("NNP", "NNPS"):
+        return []
+    if not wordnet().lemmatize(word, pos):
+        return heuristic  # a tag the word cannot have ("detest" as a superlative adverb): the tagger erred
+    if heuristic:
+        return heuristic if heuristic[0][0] == pos else []
+    if (tag in ("VBN", "VBG") and dep in ("amod", "acomp", "compound")) or dep == "compound":
+        return []
+    if pos == "a" and word.lower().endswith(("ed", "ing")):
+        return []
+    readings = [(pos, b, f) for b, f in wordnet().lemmatize(word, pos)]
+    if pos == "v" and readings:
+        want = {"VBD": "ed", "VBN": "ed", "VBG": "ing", "VBZ": "s", "VB": "", "VBP": ""}.get(tag)
+        readings = [r for r in readings if r[2] == want]
+    return readings
+
+
+def _candidates(text: str, toks: list[_Tok], level: Level,
+                tags: dict[int, tuple[str, str]] | None = None) -> list[_Candidate]:
+    """Swappable words with their options. ``tags`` (character offset -> (Penn tag, dependency),
+    from :mod:`syntax`) make the part of speech sure: a word whose tag disagrees is left alone."""
     lower_seen = {t.word for t in toks if t.word.islower()}
     counts: dict[str, int] = {}
     for t in toks:
@@ -377,6 +421,11 @@ def _candidates(text: str, toks: list[_Tok], level: Level) -> list[_Candidate]:
         prev2 = toks[i - 2].word if i > 1 and prev else ""
         nxt = toks[i + 1].word if i + 1 < len(toks) and _adjacent(text, tok, toks[i + 1]) else ""
         readings = _guess_pos(w, prev, prev2, nxt)
+        tag = tags.get(tok.start) if tags is not None else None
+        if tag is not None:
+            readings = _tagged_readings(w, tag[0], tag[1], readings)
+        elif tags is not None:
+            continue  # the parser did not see this word as one token ("o'clock" pieces): unsure
         if not readings:
             continue
         pos, base, form = readings[0]
@@ -386,6 +435,8 @@ def _candidates(text: str, toks: list[_Tok], level: Level) -> list[_Candidate]:
                 pos == "v" and form in ("ing", "ed") and prev.lower() not in _VERB_CONTEXT)):
             continue  # "turnkey methods", "and bounding boxes", "in inferred order": part of a term
         participle = prev.lower() in _HAVE_BE if form == "ed" else None
+        if form == "ed" and tag is not None and tag[0] in ("VBD", "VBN"):
+            participle = tag[0] == "VBN"
         key = (lw, pos, base, form, participle)
         if key not in cache:
             cache[key] = _options(lw, pos, base, form, participle, z, level)
@@ -615,7 +666,7 @@ def _cap(s: str) -> str:
 
 
 # “My dear,” replied her husband, “I have two small favours ...  ->  ... replied her husband. “I have ...
-_TAG_THEN_QUOTE = re.compile(r"(?<=,)(?P<tag>[”\"]\s+[^“”\"\n.!?;:()]{1,60}?),(?P<sp>\s+[“\"])(?=[A-Z])")
+_TAG_THEN_QUOTE = re.compile(r"(?<=,)(?P<tag>[”\"]\s+[^“”\"\n.!?;:()]{1,60}?)[,;](?P<sp>\s+[“\"])(?=[A-Z])")
 
 
 def _end_speaker_tags(par: str) -> tuple[str, int]:
@@ -653,6 +704,152 @@ def _split_long(text: str, level: Level) -> tuple[str, int]:
     return "".join(parts), total
 
 
+# --------------------------------------------------------------------------- with the parser
+
+
+# “If you will thank me,” he replied, “let it be for yourself alone.” -> ... he replied. “Let it be ...
+_TAG_THEN_LOWER = re.compile(
+    r"(?<=[,?!])(?P<tag>[”\"]\s+[^“”\"\n.!?;:()]{1,60}?)[,;](?P<sp>\s+[“\"])(?=[a-z])")
+
+
+def _quote_before(par: str, end: int) -> str:
+    """The quoted words that end at ``end`` (from their opening mark)."""
+    start = max(par.rfind("“", 0, end), par.rfind('"', 0, end - 1))
+    return par[start + 1: end] if start >= 0 else ""
+
+
+def _quote_after(par: str, start: int) -> str:
+    """The quoted words that start at ``start`` (to their closing mark or the paragraph end)."""
+    ends = [k for k in (par.find("”", start), par.find('"', start)) if k >= 0]
+    return par[start: min(ends)] if ends else par[start:]
+
+
+def _sentence_spans(text: str) -> tuple[list[tuple[int, int, bool]], list[int], list[tuple[int, str, str]]]:
+    """Sentences of the whole text as (start, end, splittable); the offsets of speaker-tag commas
+    that become full stops ("“My dear,” replied her husband, “I have ..." -> "... husband. “I have");
+    and speaker tags before a quote that goes on in lower case, with the two quotes' words (a full
+    stop there only when both are full sentences: "“If they had uncles,” cried he, “it would" is not)."""
+    spans: list[tuple[int, int, bool]] = []
+    tag_ends: list[int] = []
+    quoted: list[tuple[int, str, str]] = []
+    at = 0
+    for m in re.finditer(r"\n\s*\n|\Z", text):
+        start, end = at, m.start()
+        at = m.end()
+        par = text[start:end]
+        if not par.strip():
+            continue
+        splittable = not _is_reference(par)
+        cuts = []
+        if splittable:
+            for t in _TAG_THEN_QUOTE.finditer(par):
+                if len(WORD.findall(t.group("tag"))) <= 8:
+                    cuts.append(t.end("tag") + 1)
+                    tag_ends.append(start + t.end("tag"))
+            for t in _TAG_THEN_LOWER.finditer(par):
+                if len(WORD.findall(t.group("tag"))) <= 8:
+                    cuts.append(t.end("tag") + 1)
+                    quoted.append((start + t.end("tag"), _quote_before(par, t.start("tag")),
+                                   _quote_after(par, t.end("sp"))))
+        for s, e in _sentences(par):
+            inner = [c for c in cuts if s < c < e]
+            for a, b in zip([s, *inner], [*inner, e], strict=True):
+                body = par[a:b].rstrip()
+                if body.strip():
+                    spans.append((start + a, start + a + len(body), splittable))
+    return spans, tag_ends, quoted
+
+
+def _in_quote(sentence: str, at: int) -> bool:
+    before = sentence[:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _with_parser(text: str, toks: list[_Tok], level: Level) -> tuple[str, list[tuple[str, str]], int] | None:
+    """Swaps checked against the parser's parts of speech and splits at clause boundaries; ``None``
+    when spaCy is not available (the caller then uses its own rules)."""
+    from os1.skills.documents import syntax
+
+    if syntax.parser() is None:
+        return None
+    spans, tag_ends, quoted = _sentence_spans(text)
+    rare_at = sorted(t.start for t in toks if _rare(t, level))
+    long_ids, tag_ids = [], []
+    k = 0
+    for n, (s, e, splittable) in enumerate(spans):
+        while k < len(rare_at) and rare_at[k] < s:
+            k += 1
+        has_rare = k < len(rare_at) and rare_at[k] < e
+        if splittable and len(WORD.findall(text[s:e])) > level.max_words:
+            long_ids.append(n)
+        elif has_rare:
+            tag_ids.append(n)
+    docs: dict[int, Any] = {}
+    for ids, tag_only in ((long_ids, False), (tag_ids, True)):
+        for n, doc in zip(ids, syntax.parse([text[spans[n][0]: spans[n][1]] for n in ids], tag_only=tag_only),
+                          strict=True):
+            docs[n] = doc
+    tags: dict[int, tuple[str, str]] = {}
+    for n, doc in docs.items():
+        base = spans[n][0]
+        for t in doc:
+            tags[base + t.idx] = (t.tag_, t.dep_)
+    chosen = _choose(_candidates(text, toks, level, tags))
+    edits: list[syntax.Edit] = [(toks[i].start, toks[i].end, new, False) for i, new in chosen.items()]
+    edits += [(at, at + 1, ".", False) for at in tag_ends]
+    splits = len(tag_ends)
+    if quoted:
+        # "“..., I assume,” said Miss Bingley; “and pray what is the result?”": "and" goes, "but" stays
+        seconds = [re.sub(r"^(?:and|but)\s+", "", b.strip()) for _, _, b in quoted]
+        pieces = syntax.parse([q for (_, a, _), b in zip(quoted, seconds, strict=True)
+                               for q in (a.strip(), b)])
+        for k, (at, first, second) in enumerate(quoted):
+            ends = first.rstrip().endswith(("?", "!"))
+            if (ends or syntax.is_sentence(pieces[2 * k])) and syntax.is_sentence(pieces[2 * k + 1]):
+                edits.append((at, at + 1, ".", True))
+                if second.lstrip().startswith("and "):
+                    start_and = at + 1 + text[at + 1:].index(second.lstrip()[:4])
+                    edits.append((start_and, start_and + 4, "", True))
+                splits += 1
+    second: list[tuple[int, list[tuple[int, int]]]] = []  # sentence, its ";" pieces for a second look
+    for n in long_ids:
+        base = spans[n][0]
+        sentence = text[base: spans[n][1]]
+        cuts = syntax.split_points(docs[n], max_words=level.max_words, min_part=level.min_part,
+                                   aggressive=level.aggressive)
+        for cut in cuts:
+            edits += [(base + a, base + b, new, cap) for a, b, new, cap in syntax.cut_edits(sentence, cut)]
+            splits += 1
+        pieces = syntax.semicolon_pieces(sentence, cuts)
+        if len(pieces) > 1:
+            second.append((n, pieces))
+    # "...; and she was ...": where the parser found no link, each side parsed on its own must be a
+    # full sentence (the long sentence's parse goes wrong more often than a short one's)
+    texts = [syntax.clause_text(text[spans[n][0] + a: spans[n][0] + b])
+             for n, pieces in second for a, b in pieces]
+    parsed = iter(syntax.parse(texts)) if texts else iter(())
+    for n, pieces in second:
+        base = spans[n][0]
+        sentence = text[base: spans[n][1]]
+        docs_here = [next(parsed) for _ in pieces]
+        # a command ("be satisfied") only in speech: in narrative "; and represent to her ..." goes on
+        ok = [syntax.is_sentence(d, commands=_in_quote(sentence, a)) and not syntax.aside(d)
+              for d, (a, _) in zip(docs_here, pieces, strict=True)]
+        for k in range(1, len(pieces)):
+            if not (ok[k - 1] and ok[k]):
+                continue
+            if sentence[pieces[k - 1][1]] in ":-—" and syntax.reports(docs_here[k - 1]):
+                continue  # "She said: he was right" is one sentence
+            if min(len(WORD.findall(sentence[a:b])) for a, b in pieces[k - 1: k + 1]) < level.min_part:
+                continue
+            sep_at = pieces[k - 1][1]
+            cut = syntax.semicolon_cut(sentence, sep_at)
+            edits += [(base + a, base + b, new, cap) for a, b, new, cap in syntax.cut_edits(sentence, cut)]
+            splits += 1
+    swaps = [(toks[i].word, chosen[i]) for i in sorted(chosen)]
+    return syntax.apply_edits(text, edits), swaps, splits
+
+
 # --------------------------------------------------------------------------- public
 
 
@@ -670,12 +867,18 @@ def simplify(text: str, *, level: int = 1, measure: bool = True) -> Simplified:
 
     ``measure=False`` skips the two Flesch–Kincaid measurements (grades are then 0).
     """
-    settings = LEVELS[max(1, min(level, max(LEVELS)))]
+    settings = LEVELS[level] if level in LEVELS else LEVELS[max(1, min(level, 2))]
     if not text.strip():
         return Simplified(text)
     toks = _tokens(text)
     _protect_speaker_tags(text, toks)
     _protect_references(text, toks)
+    parsed = _with_parser(text, toks, settings)
+    if parsed is not None:
+        out, swaps, splits = parsed
+        before = grade(text) if measure else 0.0
+        after = grade(out) if measure else 0.0
+        return Simplified(out, swaps, splits, before, after)
     cands = _candidates(text, toks, settings)
     chosen = _choose(cands)
     pieces: list[str] = []

