@@ -157,3 +157,10 @@ def shared_encoder() -> Encoder:
     if _SHARED is None:
         _SHARED = Encoder()
     return _SHARED
+
+
+def chosen_encoder(encoder: Any) -> Any:
+    """The encoder a search should use: the one given, none (``False``: words only), or the shared one."""
+    if encoder is False:
+        return None
+    return encoder if encoder is not None else shared_encoder()

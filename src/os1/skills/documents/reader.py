@@ -271,17 +271,21 @@ class ReadingSession:
         with self._cond:
             if self._stopped:
                 return None
-            while True:
-                i, k = self._cursor
-                sents = self._sentences_of(i)
-                if sents is None:
-                    return None
-                if k < len(sents):
-                    item = self._items[i]
-                    s = Sentence(sents[k], i, k, item.chapter, item.page, self._level, item.heading)
-                    self._cursor = (i, k + 1)
-                    return _Pending(self._gen, s, self._pool.submit(self._synth, s))
-                self._cursor = (i + 1, 0)
+            s = self._advance()
+            return None if s is None else _Pending(self._gen, s, self._pool.submit(self._synth, s))
+
+    def _advance(self) -> Sentence | None:
+        """The sentence at the cursor, moving the cursor past it (call with the lock held)."""
+        while True:
+            i, k = self._cursor
+            sents = self._sentences_of(i)
+            if sents is None:
+                return None
+            if k < len(sents):
+                item = self._items[i]
+                self._cursor = (i, k + 1)
+                return Sentence(sents[k], i, k, item.chapter, item.page, self._level, item.heading)
+            self._cursor = (i + 1, 0)
 
     def _take(self) -> _Pending | None:
         planning = self._planning
@@ -331,19 +335,11 @@ class ReadingSession:
         with self._cond:
             if self._paused or self._stopped:
                 return None
-            while True:
-                i, k = self._cursor
-                sents = self._sentences_of(i)
-                if sents is None:
-                    return None
-                if k < len(sents):
-                    item = self._items[i]
-                    s = Sentence(sents[k], i, k, item.chapter, item.page, self._level, item.heading)
-                    self._cursor = (i, k + 1)
-                    self._current, self._anchor = s, None
-                    self._recent.append((s, time.monotonic()))
-                    return s
-                self._cursor = (i + 1, 0)
+            s = self._advance()
+            if s is not None:
+                self._current, self._anchor = s, None
+                self._recent.append((s, time.monotonic()))
+            return s
 
     def chunks(self) -> Iterator[Chunk]:
         """Audio sentence by sentence (blocking); waits while paused; ends at the end or on stop()."""

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from os1.memory import timeparse
+from os1.mind.encoder import chosen_encoder
 from os1.skills.files.store import FileRow, FileStore
 
 RRF_K = 60
@@ -121,15 +122,6 @@ def _name_key(name: str) -> str:
     return " ".join(_SPLIT.split(stem.lower())).strip()
 
 
-def _encoder(encoder: Any) -> Any:
-    if encoder is False:
-        return None
-    if encoder is not None:
-        return encoder
-    from os1.mind.encoder import shared_encoder
-
-    return shared_encoder()
-
 
 def _in_window(row: FileRow, q: Query) -> bool:
     """Made in the window — or, for "from 2019", named after that year (a tax return saved in 2020)."""
@@ -186,7 +178,7 @@ def _find(store: FileStore, q: Query, limit: int, encoder: Any) -> list[FileHit]
     keep = [fid for fid in fused if fid in rows and _in_window(rows[fid], q)
             and (q.kind is None or rows[fid].kind == q.kind)]
     keep.sort(key=lambda i: -fused[i])
-    model = _encoder(encoder)
+    model = chosen_encoder(encoder)
     extra: list[int] = []
     if model is not None and len(keep) < FEW:  # few word matches: let meaning look at recent documents
         extra = [r.id for r in store.recent_with_text(MEANING_POOL)

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from os1.mind.encoder import chosen_encoder
 from os1.skills.mail.store import MailStore
 
 CANDIDATES = 200  # lexical candidates fused
@@ -54,15 +55,6 @@ def _words(query: str) -> str:
     return " ".join(w for w in _WORD.findall(query.lower()) if w not in STOPWORDS)
 
 
-def _encoder(encoder: Any) -> Any:
-    if encoder is False:
-        return None
-    if encoder is not None:
-        return encoder
-    from os1.mind.encoder import shared_encoder
-
-    return shared_encoder()
-
 
 def search_hits(store: MailStore, query: str, sender: str | None = None, limit: int = 10, *,
                 encoder: Any = None, include_trashed: bool = False) -> list[Hit]:
@@ -79,7 +71,7 @@ def search_hits(store: MailStore, query: str, sender: str | None = None, limit: 
             mails.sort(key=lambda m: m.date or 0, reverse=True)
         return [Hit(m.id, 1.0 / (RRF_K + i + 1), None, None) for i, m in enumerate(mails[:limit])]
     lexical_rank = {mail_id: i + 1 for i, (mail_id, _score) in enumerate(lexical)}
-    dense_rank = _dense_ranks(store, words, lexical, sender, include_trashed, _encoder(encoder))
+    dense_rank = _dense_ranks(store, words, lexical, sender, include_trashed, chosen_encoder(encoder))
     fused: dict[int, float] = {}
     for ranks in (lexical_rank, dense_rank):
         for mail_id, rank in ranks.items():
