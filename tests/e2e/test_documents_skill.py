@@ -5,6 +5,7 @@ orders, which are never followed."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from pathlib import Path
 
@@ -125,3 +126,22 @@ async def test_reading_aloud_can_be_cut_into(conversation: Conversation, tmp_pat
 
     remembered = conversation.runtime.store.conversations.messages(conversation.id)
     assert any(m.role == "assistant" and RIVERS[1] in m.content for m in remembered)
+
+
+async def test_in_the_car_an_audio_file_with_chapters_is_made(conversation: Conversation,
+                                                             tmp_path: Path) -> None:
+    from os1.skills.documents.audiobook import read_chapters
+
+    book = _book(tmp_path)
+    conversation.runtime.gate.grant(["documents.read"])
+    reply = await _say_cut(conversation, f"read {book} to me in the car", chunks=2)
+    assert "audio file with chapters for the car" in reply
+    mp3 = conversation.runtime.settings.home / "reading" / "bridges" / "bridges-and-rivers.mp3"
+    assert str(mp3) in reply
+    for _ in range(240):  # made by a process of its own, which outlives this conversation
+        if mp3.exists():
+            break
+        await asyncio.sleep(0.5)
+    log = mp3.with_suffix(".log")
+    assert mp3.exists(), log.read_text() if log.exists() else "no log"
+    assert [title for title, _ in read_chapters(mp3)][:3] == ["Chapter 1", "Chapter 2", "Chapter 3"]

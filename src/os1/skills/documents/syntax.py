@@ -554,6 +554,50 @@ def semicolon_pieces(sentence: str, cuts: list[Cut]) -> list[tuple[int, int]]:
     return out if len(out) > 1 else []
 
 
+_CLAUSE_DEPS = frozenset({"advcl", "ccomp", "relcl", "acl", "pcomp", "csubj"})
+_SUBJECT_START = frozenset({"DT", "PRP", "PRP$", "NNP", "NNPS", "NN", "NNS", "EX", "CD", "JJ", "PDT"})
+
+
+def comma_clauses(doc: Any, cuts: list[Cut]) -> list[tuple[int, int, int, str]]:
+    """Places where ", and" / ", but" may join two full sentences the long sentence's parse missed:
+    (left piece start, comma offset, right piece start after the conjunction, conjunction). The caller
+    parses both pieces alone; each must be a full statement. Only where the word after the conjunction
+    can open a subject ("the", "she", a name; not a verb: "..., and read great books" is no sentence),
+    outside brackets, not next to a quotation mark, and not where a cut is already made."""
+    text = doc.text
+    used = [(c.left_end, c.right_start) for c in cuts]
+    bounds = sorted({0, *(b for _, b in used), *(m.end() for m in re.finditer(r"[;:—]|--", text))})
+    out = []
+    for tok in doc[1:-2]:
+        if tok.lower_ not in ("and", "but") or doc[tok.i - 1].text != ",":
+            continue
+        nxt = doc[tok.i + 1]
+        comma = doc[tok.i - 1].idx
+        if nxt.tag_ not in _SUBJECT_START or nxt.lower_ in ("that", "what", "which", "who", "how"):
+            continue
+        if any(a <= comma < b for a, b in used) or not _balanced(text, 0, comma):
+            continue
+        if any(q in text[comma - 1: nxt.idx + 1] for q in _QUOTES):
+            continue
+        start = max(b for b in bounds if b <= comma)
+        out.append((start, comma, nxt.idx, tok.lower_))
+    return out
+
+
+def ends_main_clause(doc: Any) -> bool:
+    """The piece's last word belongs to its main clause, not to a clause inside it ("This is because
+    he is rich": what follows ", and" might belong to the "because" clause too)."""
+    words = [t for t in doc if not t.is_punct]
+    if not words:
+        return False
+    t = words[-1]
+    while t.head.i != t.i:
+        if t.dep_ in _CLAUSE_DEPS:
+            return False
+        t = t.head
+    return True
+
+
 def clause_text(piece: str) -> str:
     """A part after a semicolon as a sentence of its own: without its leading "and" (other
     conjunctions stay: "but he came" is a sentence)."""

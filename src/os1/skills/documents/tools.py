@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import threading
+import shutil
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -152,6 +154,10 @@ def _condensed_text(passages: list) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+def _count(n: int, thing: str) -> str:
+    return f"{n:,} {thing}" + ("" if n == 1 else "s")
+
+
 def _ratio(percent: str | None, ratio: float | None) -> float:
     if percent:
         value = float(percent) / 100
@@ -216,8 +222,8 @@ async def simpler_words(ctx: ToolContext, path: str = "") -> ToolResult:
     swaps = ", ".join(f"{a} → {b}" for a, b in result.swaps[:5])
     return ToolResult(
         text=(f"Simpler now: reading grade {result.grade_before:.1f} → {result.grade_after:.1f}, "
-              f"{len(result.swaps)} words swapped" + (f" ({swaps}, …)" if swaps else "") +
-              f", {result.splits} long sentences split. Saved as {out}."),
+              f"{_count(len(result.swaps), 'word')} swapped" + (f" ({swaps}, …)" if swaps else "") +
+              f", {_count(result.splits, 'long sentence')} split. Saved as {out}."),
         data={"grade_before": result.grade_before, "grade_after": result.grade_after, "file": str(out)},
     )
 
@@ -301,23 +307,16 @@ async def _read(sentences: list, state: ReadingState) -> AsyncIterator[str]:
         await asyncio.sleep(0)
 
 
-def _render_for_car(home: Path, opened: Opened, sentences: list, level: int, out: Path) -> None:
-    """The audio file for the car, made in the background (it takes minutes for a book)."""
-    from dataclasses import replace
-
-    from os1.skills.documents.audiobook import render
-    from os1.skills.documents.reading_items import items_from_passages
-
-    items = items_from_passages(sentences)
-    if level:
-        from os1.skills.documents.simplify import simplify
-
-        items = [i if i.heading else replace(i, text=simplify(i.text, level=level).text) for i in items]
-    try:
-        render(items, out)
-        log.info("audio for the car ready: %s", out)
-    except Exception:
-        log.exception("could not make the audio file for %s", opened.name)
+def _render_for_car(path: Path, state: ReadingState, out: Path) -> subprocess.Popen[bytes]:
+    """The audio file for the car, made by ``os1 docs read … --out`` in a process of its own (at a lower
+    priority): a book takes minutes, and it must finish even if this conversation's process ends."""
+    nice = ["nice", "-n", "5"] if shutil.which("nice") else []
+    args = [*nice, sys.executable, "-m", "os1", "docs", "read", str(path), "--out", str(out)]
+    args += ["--percent", f"{state.ratio * 100:g}"] if state.ratio else ["--all"]
+    args += ["--simpler"] * state.level
+    with open(out.with_suffix(".log"), "wb") as log_file:  # what went wrong, if anything
+        return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+                                start_new_session=True)
 
 
 @tool("read")
@@ -335,11 +334,9 @@ async def read_aloud(ctx: ToolContext, path: str = "", place: str = "") -> ToolR
         state = ReadingState(path=resolved, ratio=DEFAULT_RATIO if big else None)
     intro = f"Reading “{opened.name}”" + (f", the best {round(state.ratio * 100)} %" if state.ratio else "")
     if place.strip():
-        home = ctx.runtime.settings.home
-        sentences = _sentences(ctx, opened, state)
-        out = library.output_dir(home, opened.document) / f"{library.slug(opened.name)}.mp3"
-        threading.Thread(target=_render_for_car, args=(home, opened, sentences, state.level, out),
-                         name="os1-audiobook", daemon=True).start()
+        folder = library.output_dir(ctx.runtime.settings.home, opened.document)
+        out = folder / f"{library.slug(opened.name)}.mp3"
+        _render_for_car(Path(resolved), state, out)
         intro += f". I'm also saving it as an audio file with chapters for the car: {out}"
     hint = "" if previous is not None else " Stop me any time."
     return _reading_result(ctx, opened, state, intro=intro + "." + hint)
