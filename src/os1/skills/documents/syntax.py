@@ -558,16 +558,16 @@ _CLAUSE_DEPS = frozenset({"advcl", "ccomp", "relcl", "acl", "pcomp", "csubj"})
 _SUBJECT_START = frozenset({"DT", "PRP", "PRP$", "NNP", "NNPS", "NN", "NNS", "EX", "CD", "JJ", "PDT"})
 
 
-def comma_clauses(doc: Any, cuts: list[Cut]) -> list[tuple[int, int, int, str]]:
+def comma_clauses(doc: Any, cuts: list[Cut]) -> list[tuple[int, int, int, int]]:
     """Places where ", and" / ", but" may join two full sentences the long sentence's parse missed:
-    (left piece start, comma offset, right piece start after the conjunction, conjunction). The caller
-    parses both pieces alone; each must be a full statement. Only where the word after the conjunction
-    can open a subject ("the", "she", a name; not a verb: "..., and read great books" is no sentence),
-    outside brackets, not next to a quotation mark, and not where a cut is already made."""
+    (left piece start, comma offset, right piece start after "and" / at "but", right piece end). The
+    caller parses both pieces alone; each must be a full statement. Only where the word after the
+    conjunction can open a subject ("the", "she", a name; not a verb: "..., and read great books" is
+    no sentence), outside brackets, not next to a quotation mark, not where a cut is already made. Each
+    piece ends at the next such comma, semicolon, colon, dash or cut."""
     text = doc.text
     used = [(c.left_end, c.right_start) for c in cuts]
-    bounds = sorted({0, *(b for _, b in used), *(m.end() for m in re.finditer(r"[;:—]|--", text))})
-    out = []
+    found = []
     for tok in doc[1:-2]:
         if tok.lower_ not in ("and", "but") or doc[tok.i - 1].text != ",":
             continue
@@ -579,9 +579,15 @@ def comma_clauses(doc: Any, cuts: list[Cut]) -> list[tuple[int, int, int, str]]:
             continue
         if any(q in text[comma - 1: nxt.idx + 1] for q in _QUOTES):
             continue
-        start = max(b for b in bounds if b <= comma)
-        out.append((start, comma, nxt.idx, tok.lower_))
-    return out
+        found.append((comma, nxt.idx if tok.lower_ == "and" else tok.idx))
+    if not found:
+        return []
+    starts = sorted({0, *(b for _, b in used), *(m.end() for m in re.finditer(r"[;:—]|--", text)),
+                     *(r for _, r in found)})
+    ends = sorted({len(text), *(a for a, _ in used), *(m.start() for m in re.finditer(r"[;:—]|--", text)),
+                   *(c for c, _ in found)})
+    return [(max(b for b in starts if b <= comma), comma, right, min(e for e in ends if e > right))
+            for comma, right in found]
 
 
 def ends_main_clause(doc: Any) -> bool:
