@@ -96,7 +96,10 @@ def build_pipeline(conversation: Conversation, ears: Ears, output: AudioOutput, 
                         prosody=ears.prosody, hint=lambda: conversation.listening_hint)
     if not barge_in:  # a recorded file is a sequence of turns, not a live conversation
         listener.playing_threshold = 2.0
-    stages = [listener, Thinker(conversation), Sentencer(), Voice(ears.tts), playback]
+    thinker = Thinker(conversation)
+    # live, a reading comes at speaking pace (no book-length audio buffered); a recording takes it all
+    conversation.paced_streams = barge_in
+    stages = [listener, thinker, Sentencer(), Voice(ears.tts), playback]
     return Pipeline(stages, sink=sink)
 
 

@@ -43,7 +43,6 @@ class Thinker(Processor):
         super().__init__()
         self.conversation = conversation
         conversation.hold_memories = True  # remember what was *heard*, once it has been played
-        conversation.paced_streams = True  # a reading aloud comes at speaking pace, not all at once
         # remembering embeds and reasons: never on the event loop that is listening for a barge-in
         conversation.runtime.remember_in_background()
         self._task: asyncio.Task[None] | None = None  # type: ignore[assignment]
