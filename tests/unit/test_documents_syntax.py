@@ -148,3 +148,116 @@ def test_asides_and_marks_before_quotes_are_not_sentences() -> None:
     assert syntax.aside(syntax.parse(["and, she thought, more as he had been used to look there."])[0])
     assert not syntax.aside(syntax.parse(["she thought he had been used to look there."])[0])
     assert syntax.semicolon_pieces("He thus explained:--“About a month ago I had it.”", []) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a non-restrictive relative clause after the subject: the clause first, then the subject again
+    ("Mr. Darcy, who had been standing near them all evening, said nothing to anyone.",
+     "Mr. Darcy had been standing near them all evening. He said nothing to anyone."),
+    ("The house, which stood on a little hill, was old and grey and very cold.",
+     "The house stood on a little hill. It was old and grey and very cold."),
+    # an opening "though" / "when" clause
+    ("Though her resolution was not to be shaken, her feelings must be hurt by such a condemnation.",
+     "Her resolution was not to be shaken. But her feelings must be hurt by such a condemnation."),
+    ("When breakfast was over, they were joined by the two sisters.",
+     "Breakfast was over. Then they were joined by the two sisters."),
+    # an opening participle before a pronoun subject: "After sitting" -> "They sat ... Then"
+    ("After sitting a few minutes, they were all sent to one of the windows to admire the view.",
+     "They sat a few minutes. Then they were all sent to one of the windows to admire the view."),
+    ("Observing his second daughter employed in trimming a hat, he suddenly addressed her.",
+     "He observed his second daughter employed in trimming a hat. He suddenly addressed her."),
+    # a participle phrase that ends a past-tense sentence
+    ("Mr. Bennet accepted the challenge at once, observing that he acted very wisely.",
+     "Mr. Bennet accepted the challenge at once. He observed that he acted very wisely."),
+    # shared subjects: after an auxiliary ("and would not"), two people ("they"), a name with an aside
+    ("He was struggling for the appearance of composure, and would not open his lips till he believed "
+     "himself calm.",
+     "He was struggling for the appearance of composure. He would not open his lips till he believed "
+     "himself calm."),
+    ("Mrs. Hurst and her sister sat by the fire all evening, and were obviously impatient to have the "
+     "house to themselves.",
+     "Mrs. Hurst and her sister sat by the fire all evening. They were obviously impatient to have the "
+     "house to themselves."),
+    ("Elizabeth, immediately recognizing the livery, guessed what it meant, and told her relations of "
+     "the honour.",
+     "Elizabeth, immediately recognizing the livery, guessed what it meant. Elizabeth told her relations "
+     "of the honour."),
+])
+def test_level_two_clause_rules(text: str, expected: str) -> None:
+    assert split(text) == expected
+    if " and " not in text:
+        assert split(text, level=1) != expected  # level 2 only (shared subjects: both levels)
+
+
+@pytest.mark.parametrize("text", [
+    # the verb after the relative clause may be the mother's: "who had ... and was sitting"
+    "She then hastened away to her mother, who had purposely broken up the card-party, and was sitting "
+    "upstairs with Kitty.",
+    # "I am afraid [he has been rash, and has deserved]": the verb may belong to the inner clause
+    "I am afraid he has been very imprudent in the whole affair, and has deserved to lose your regard.",
+    # inversion: the subject follows the auxiliary ("It never had she felt" would be wrong)
+    "It was exactly calculated to make her understand her own wishes, and never had she so honestly felt "
+    "that she could have loved him.",
+    # the main clause is only an aside ("I confess")
+    "Though it was some time, I confess, before I was reasonable enough to allow their justice.",
+    # "yet" and commas inside: the parser's clause boundary is not sure
+    "Though Darcy could never receive him at Pemberley, yet, for Elizabeth's sake, he assisted him further "
+    "in his profession.",
+    # "when" with a state in the main clause, a time of its own, or a present perfect: "Then" would be wrong
+    "When I last saw her at the ball, she was not very promising in her looks.",
+    "When my niece Georgiana went to Ramsgate last summer, I made a point of her having two servants.",
+    "His fear of her has always operated, I know, when they were together in the country.",
+])
+def test_level_two_guards(text: str) -> None:
+    assert split(text) == text
+
+
+def test_subject_agrees_with_the_verb_said_again() -> None:
+    has, intend = syntax.parse(["He has gone."])[0][1], syntax.parse(["We intend to go."])[0][1]
+    assert syntax._agrees("he", has) and not syntax._agrees("I", has) and not syntax._agrees("they", has)
+    assert syntax._agrees("we", intend) and not syntax._agrees("he", intend)
+
+
+def test_for_opens_a_sentence_and_comma_pieces() -> None:
+    doc = syntax.parse(["for the young man wanted only regimentals to make him charming."])[0]
+    assert syntax.is_sentence(doc, commands=False)
+    assert not syntax.is_sentence(syntax.parse(["for an hour in the garden."])[0])
+    assert syntax.ends_in_list(syntax.parse(["what attractions has she beyond youth, health"])[0])
+    assert not syntax.ends_in_list(syntax.parse(["When they left the road, every eye was busy"])[0])
+    assert not syntax.ends_main_clause(syntax.parse(["This is because he is rich"])[0])
+    text = "He handed her in, Maria followed, and the door was on the point of being closed."
+    (start, comma, right, end), = syntax.comma_clauses(syntax.parse([text])[0], [])
+    assert (text[start:comma], text[right:end]) == ("He handed her in, Maria followed",
+                                                     "the door was on the point of being closed.")
+
+
+def test_opening_participle_with_a_name_or_having() -> None:
+    songs = "After playing some old songs, Miss Bingley varied the charm by a lively Scotch air."
+    assert split(songs) == (
+        "Miss Bingley played some old songs. Then she varied the charm by a lively Scotch air.")
+    assert split("Turning to her with a smile, Mr. Darcy said nothing more that evening.") == (
+        "Mr. Darcy turned to her with a smile. He said nothing more that evening.")
+    assert split("Having read the letter twice over, she put it away in her desk.") == (
+        "She had read the letter twice over. Then she put it away in her desk.")
+    assert split("Her mother sat down by the fire, looking at them all with great satisfaction.") == (
+        "Her mother sat down by the fire. She looked at them all with great satisfaction.")
+    # not a person: "It creaked" would be fine, but a thing's participle is often a description
+    text = "The door opened slowly, creaking on its old hinges for a long time."
+    assert split(text) == text
+
+
+def test_whose_and_relative_openings() -> None:
+    # "whose" stays: "Mr. Gardiner’s manners" would change how the name is written
+    whose = "Mr. Gardiner, whose manners were easy and pleasant, encouraged her by his questions."
+    assert split(whose) == whose
+    turning = "Turning to Elizabeth with a smile, Mr. Darcy said nothing."
+    assert split(turning) == turning  # "Mr. Darcy turned to Elizabeth": the names would change order
+    # "from whom ..." and ", and whose ..." are relative clauses, not sentences
+    assert not syntax.is_sentence(syntax.parse(["from whom she had received the information."])[0])
+    text = ("At last she was referred to him, from whom she had previously received the information, and "
+            "whose character she had no reason to question.")
+    assert split(text) == text
+    # two participles: turning only the first into a past tense would leave "and springing"
+    text = ("Elizabeth continued her walk alone at a quick pace, jumping over stiles and springing over "
+            "puddles with impatient activity.")
+    assert split(text) == text

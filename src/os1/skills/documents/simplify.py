@@ -27,8 +27,10 @@ With spaCy installed (:mod:`os1.skills.documents.syntax`), sentences with a rare
 long ones parsed (``nlp.pipe``, in batches): a swap is made only when the parser's part of speech agrees
 with the one guessed here (or decides it when the guess is unsure; a tag the word cannot have is ignored),
 and long sentences are split at clause boundaries the parse shows (see that module); at semicolons,
-colons and dashes the parse missed, both sides parsed alone must be full sentences. Without spaCy the
-rule-based splits below are used.
+colons and dashes the parse missed (level 2: also ", and" / ", but"), both sides parsed alone must be full
+sentences. At level 2 the sentences that were split are parsed again (up to twice more): the shorter
+sentences parse better and often open with a clause a rule can use. Without spaCy the rule-based splits
+below are used.
 
 Punctuation, line breaks, paragraph breaks and capitalisation at sentence start are kept. Readability
 is measured with textstat's Flesch–Kincaid grade.
@@ -760,19 +762,32 @@ def _sentence_spans(text: str) -> tuple[list[tuple[int, int, bool]], list[int], 
     return spans, tag_ends, quoted
 
 
+_QUOTE_MARKS = "“”\"‘"
+
+
 def _in_quote(sentence: str, at: int) -> bool:
     before = sentence[:at]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
-def _with_parser(text: str, toks: list[_Tok], level: Level) -> tuple[str, list[tuple[str, str]], int] | None:
+Ranges = list[tuple[int, int]]
+
+
+def _with_parser(text: str, toks: list[_Tok], level: Level, within: Ranges | None = None
+                 ) -> tuple[str, list[tuple[str, str]], int, Ranges] | None:
     """Swaps checked against the parser's parts of speech and splits at clause boundaries; ``None``
-    when spaCy is not available (the caller then uses its own rules)."""
+    when spaCy is not available (the caller then uses its own rules). Also returns where the sentences
+    that were split now stand in the output. ``within``: look only at sentences that start there."""
     from os1.skills.documents import syntax
 
     if syntax.parser() is None:
         return None
     spans, tag_ends, quoted = _sentence_spans(text)
+    if within is not None:
+        inside = _inside(within)
+        spans = [(s, e, ok and inside(s)) for s, e, ok in spans]
+        tag_ends = [at for at in tag_ends if inside(at)]
+        quoted = [q for q in quoted if inside(q[0])]
     rare_at = sorted(t.start for t in toks if _rare(t, level))
     long_ids, tag_ids = [], []
     k = 0
@@ -811,12 +826,14 @@ def _with_parser(text: str, toks: list[_Tok], level: Level) -> tuple[str, list[t
                     start_and = at + 1 + text[at + 1:].index(second.lstrip()[:4])
                     edits.append((start_and, start_and + 4, "", True))
                 splits += 1
+    cut_lists: dict[int, list[Any]] = {}
     second: list[tuple[int, list[tuple[int, int]]]] = []  # sentence, its ";" pieces for a second look
     for n in long_ids:
         base = spans[n][0]
         sentence = text[base: spans[n][1]]
         cuts = syntax.split_points(docs[n], max_words=level.max_words, min_part=level.min_part,
                                    aggressive=level.aggressive)
+        cut_lists[n] = cuts
         for cut in cuts:
             edits += [(base + a, base + b, new, cap) for a, b, new, cap in syntax.cut_edits(sentence, cut)]
             splits += 1
@@ -846,8 +863,75 @@ def _with_parser(text: str, toks: list[_Tok], level: Level) -> tuple[str, list[t
             cut = syntax.semicolon_cut(sentence, sep_at)
             edits += [(base + a, base + b, new, cap) for a, b, new, cap in syntax.cut_edits(sentence, cut)]
             splits += 1
+    if level.aggressive:
+        edits, more = _comma_clauses(text, spans, long_ids, docs, cut_lists, level, edits)
+        splits += more
     swaps = [(toks[i].word, chosen[i]) for i in sorted(chosen)]
-    return syntax.apply_edits(text, edits), swaps, splits
+    out, applied = syntax.apply_edits(text, edits), syntax.applied_edits(edits)
+    split_at = [(a, b) for a, b, new, _ in applied if "." in new or "!" in new or "?" in new]
+    changed = [(spans[n][0], spans[n][1]) for n in long_ids
+               if any(spans[n][0] <= a < spans[n][1] for a, _ in split_at)]
+    return out, swaps, splits, [(_moved(applied, a), _moved(applied, b)) for a, b in changed]
+
+
+def _inside(ranges: Ranges) -> Any:
+    starts = sorted(ranges)
+
+    def test(at: int) -> bool:
+        import bisect
+
+        k = bisect.bisect_right(starts, (at, float("inf"))) - 1
+        return k >= 0 and starts[k][0] <= at < starts[k][1]
+
+    return test
+
+
+def _moved(applied: list[tuple[int, int, str, bool]], at: int) -> int:
+    """Where offset ``at`` of the text stands after the edits."""
+    return at + sum(len(new) - (end - start) for start, end, new, _ in applied if end <= at)
+
+
+def _comma_clauses(text: str, spans: list[tuple[int, int, bool]], long_ids: list[int], docs: dict[int, Any],
+                   cut_lists: dict[int, list[Any]], level: Level,
+                   edits: list[tuple[int, int, str, bool]]) -> tuple[list[tuple[int, int, str, bool]], int]:
+    """Level 2: ", and" / ", but" between two full statements the long sentence's parse missed ("Elizabeth
+    accepted their company, and the three young ladies set off together"): each side parsed alone must
+    be a statement with its own subject (no command, no fragment), the left one must end in its main
+    clause ("This is because he is rich, and ..." stays) and must not report speech ("She said that ...")."""
+    from os1.skills.documents import syntax
+
+    found = []
+    for n in long_ids:
+        base = spans[n][0]
+        sentence = text[base: spans[n][1]]
+        for a, comma, r, b in syntax.comma_clauses(docs[n], cut_lists[n]):
+            inner = sentence[a:b].strip().strip(_QUOTE_MARKS)
+            if any(q in inner for q in _QUOTE_MARKS):
+                continue  # a quotation inside: its own punctuation stays
+            left, right = syntax.clause_text(sentence[a:comma]), sentence[r:b].strip()
+            if min(len(WORD.findall(left)), len(WORD.findall(right))) < level.min_part:
+                continue
+            found.append((base, sentence, comma, r, left, right))
+    if not found:
+        return edits, 0
+    parsed = syntax.parse([t for f in found for t in (f[4], f[5])])
+    count = 0
+    for k, (base, sentence, comma, r, _, _) in enumerate(found):
+        ldoc, rdoc = parsed[2 * k], parsed[2 * k + 1]
+        if not (syntax.is_sentence(ldoc, commands=False) and syntax.is_sentence(rdoc, commands=False)):
+            continue
+        if not syntax.ends_main_clause(ldoc) or syntax.reports(ldoc) or syntax.aside(ldoc) or \
+                syntax.aside(rdoc):
+            continue
+        if syntax.ends_in_list(ldoc):
+            continue  # "what attractions has she beyond youth, health, and good humour, that could ..."
+        if any(t.dep_ == "prep" and t.head.dep_ == "ROOT" and t.i > t.head.i and rdoc[t.i - 1].text == ","
+               for t in rdoc):
+            continue  # "they were surprised, and her astonishment was great, by the sight of him": whose?
+        cut = syntax.Cut(comma, r, "", "comma-clause")
+        edits = edits + [(base + x, base + y, new, cap) for x, y, new, cap in syntax.cut_edits(sentence, cut)]
+        count += 1
+    return edits, count
 
 
 # --------------------------------------------------------------------------- public
@@ -875,7 +959,14 @@ def simplify(text: str, *, level: int = 1, measure: bool = True) -> Simplified:
     _protect_references(text, toks)
     parsed = _with_parser(text, toks, settings)
     if parsed is not None:
-        out, swaps, splits = parsed
+        out, swaps, splits, changed = parsed
+        for _ in range(2 if settings.aggressive else 0):
+            if not changed:
+                break
+            # the new, shorter sentences parse better and open with clauses the rules can use
+            # ("...; and Mr. Darcy, who had ..., said" -> "Mr. Darcy, who ..." -> "Mr. Darcy had ... He said")
+            out, _, more, changed = _with_parser(out, [], settings, within=changed) or (out, [], 0, [])
+            splits += more
         before = grade(text) if measure else 0.0
         after = grade(out) if measure else 0.0
         return Simplified(out, swaps, splits, before, after)
