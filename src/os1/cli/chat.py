@@ -5,6 +5,9 @@ conversation ("pick up where we left off"), streams replies, and treats Ctrl-C
 during a reply as "stop talking" (the part already shown is kept) and Ctrl-C
 or Ctrl-D at the prompt as goodbye. With ``--server URL`` the same conversation
 continues through a running ``os1 serve``, from any terminal or device.
+
+While the chat is open OS1 may speak up on its own (a reminder, an alarm): at the prompt it is shown
+at once, above the prompt; during a reply, right after it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import json
 import os
 import select
 import sys
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import click
@@ -34,6 +38,51 @@ def _robust_stdin() -> None:
     """Undecodable bytes become surrogates (cleaned later) instead of crashing input()."""
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="surrogateescape")
+
+
+class PromptAwareOutlet:
+    """Shows what OS1 says on its own: at once while the user sits at the prompt, else after the reply.
+
+    ``say`` is called from the scheduler's thread; the main thread reads with :meth:`read`."""
+
+    def __init__(self, renderer: TerminalRenderer, read: Callable[[], str], prompt: str = PROMPT) -> None:
+        self.renderer = renderer
+        self._read = read
+        self.prompt = prompt
+        self._lock = threading.Lock()
+        self._at_prompt = False
+        self._waiting: list[dict[str, Any]] = []
+
+    def say(self, event: Any) -> bool:
+        data = to_dict(event)
+        with self._lock:
+            if not self._at_prompt:
+                self._waiting.append(data)
+                return True
+            console = self.renderer.console
+            console.file.write("\r\x1b[2K" if console.is_terminal else "\n")
+            self.renderer.show(data)
+            readline = sys.modules.get("readline")
+            typed = readline.get_line_buffer() if readline is not None else ""
+            console.file.write(self.prompt + typed)
+            console.file.flush()
+        return True
+
+    def flush(self) -> None:
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+            for data in waiting:
+                self.renderer.show(data)
+
+    def read(self) -> str:
+        self.flush()
+        with self._lock:
+            self._at_prompt = True
+        try:
+            return self._read()
+        finally:
+            with self._lock:
+                self._at_prompt = False
 
 
 def read_message(prompt: str = PROMPT) -> str:
@@ -127,6 +176,7 @@ def _chat_loop(read: Any, turn: Any, renderer: TerminalRenderer, runner: asyncio
 def _chat_local(new: bool, console: Console, feelings: bool = False) -> None:
     from os1.core.conversation import Conversation
     from os1.core.runtime import open_runtime
+    from os1.initiative.scheduler import Outlet, Scheduler
 
     runtime = open_runtime(load_settings())
     if runtime.router.encoder is not None:
@@ -144,8 +194,16 @@ def _chat_local(new: bool, console: Console, feelings: bool = False) -> None:
         renderer = TerminalRenderer(console, runtime.profile.os_name, show_feelings=feelings)
         if not just_booted:
             _show_resume(runtime, conversation.id, renderer, console)
-        _chat_loop(read_message, lambda text: _local_turn(conversation, text), renderer,
-                   runner, console)
+        outlet = PromptAwareOutlet(renderer, read_message)
+        scheduler = Scheduler(runtime)
+        scheduler.attach(Outlet("terminal", outlet.say))
+        scheduler.start_thread()
+        try:
+            _chat_loop(outlet.read, lambda text: _local_turn(conversation, text), renderer,
+                       runner, console)
+        finally:
+            scheduler.stop()
+            outlet.flush()
     if runtime.router.encoder is not None:
         runtime.router.encoder.settle()
     runtime.close()

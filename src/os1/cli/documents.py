@@ -173,8 +173,10 @@ def simplify_command(path: Path, level: int, percent: float | None, out_path: Pa
 @click.option("--text", "as_text", is_flag=True, help="Print what would be read, without sound.")
 @click.option("--voice", default=None, metavar="NAME", help="joe (Piper), espeak-female, espeak-male, "
               "or piper:/path/voice.onnx.")
+@click.option("--announce", metavar="CONVERSATION", hidden=True,
+              help="When the --out file is done (or failed), OS1 says so in this conversation.")
 def read_command(path: Path, percent: float | None, whole: bool, simpler: int, out_path: Path | None,
-                 as_text: bool, voice: str | None) -> None:
+                 as_text: bool, voice: str | None, announce: str | None = None) -> None:
     """Read a document aloud, or make it an audio file for the car.
 
     A long document (over 3,000 words) is read as its best 10 % unless you say --percent or --all.
@@ -189,8 +191,17 @@ def read_command(path: Path, percent: float | None, whole: bool, simpler: int, o
     long = opened.document.words > 3000
     ratio = None if whole else (percent / 100 if percent else (0.1 if long else None))
     if out_path is not None:  # the whole book is ranked at once: the best parts of all of it
-        _audiobook(list(document_items(opened.document, ratio=ratio, lazy=False)), out_path, voice,
-                   simpler, opened.name)
+        try:
+            book = _audiobook(list(document_items(opened.document, ratio=ratio, lazy=False)), out_path, voice,
+                              simpler, opened.name)
+        except Exception as exc:
+            if announce:
+                _announce(announce, f"I couldn't finish the audio of “{opened.name}” for the car: {exc}")
+            raise
+        if announce:
+            _announce(announce, f"The audio of “{opened.name}” for the car is ready: "
+                                f"{book.seconds / 60:.0f} minutes in {len(book.chapters)} chapters, "
+                                f"saved as {book.path}.")
         return
     items = document_items(opened.document, ratio=ratio, lazy=True)  # condensed as the reading gets there
     session = ReadingSession(items, voice=None if as_text else (voice or load_settings().voice))
@@ -206,7 +217,20 @@ def read_command(path: Path, percent: float | None, whole: bool, simpler: int, o
         session.close()
 
 
-def _audiobook(items: list, out_path: Path, voice: str | None, simpler: int, title: str) -> None:
+def _announce(conversation_id: str, text: str) -> None:
+    """Tell the user on OS1's own initiative (the scheduler of whatever front-end is open says it)."""
+    from os1.initiative.outbox import Outbox
+    from os1.storage.sqlite import open_store
+
+    store = open_store(load_settings().db_path)
+    try:
+        Outbox(store).schedule(time.time(), text, kind="notice", source="documents",
+                               conversation_id=conversation_id)
+    finally:
+        store.close()
+
+
+def _audiobook(items: list, out_path: Path, voice: str | None, simpler: int, title: str) -> Any:
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from os1.skills.documents.audiobook import render
@@ -226,6 +250,7 @@ def _audiobook(items: list, out_path: Path, voice: str | None, simpler: int, tit
         book = render(items, out_path, voice=voice or "joe", progress=progress, title=title)
     click.echo(f"saved {book.path}: {book.seconds / 60:.1f} minutes, {len(book.chapters)} chapters, "
                f"made in {book.render_seconds:.0f} s")
+    return book
 
 
 def _read_live(session: Any) -> None:

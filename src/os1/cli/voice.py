@@ -151,6 +151,24 @@ def _microphone() -> Any:
         raise click.ClickException(str(exc)) from exc
 
 
+def _speak_up_through(pipeline: Any, runtime: Any, loop: asyncio.AbstractEventLoop) -> Any:
+    """Reminders and alarms that fall due while the user is listening are said in the conversation."""
+    from os1.initiative.scheduler import Outlet, Scheduler
+    from os1.voice.frames import SpeakUp
+    from os1.voice.thinker import Thinker
+
+    thinker = pipeline.find(Thinker)
+
+    def say(event: Any) -> bool:
+        loop.call_soon_threadsafe(thinker.queue_frame, SpeakUp(event.text, event.message_id, event.kind))
+        return True
+
+    scheduler = Scheduler(runtime)
+    scheduler.attach(Outlet("voice", say))
+    scheduler.start_thread()
+    return scheduler
+
+
 def _live(conversation: Any, ears: Any, microphone: Any, push_to_talk: bool, show: Any) -> None:
     from os1.voice.playback import OutputUnavailable, SpeakerOutput
     from os1.voice.session import build_pipeline
@@ -181,7 +199,11 @@ def _live(conversation: Any, ears: Any, microphone: Any, push_to_talk: bool, sho
                 loop.call_soon_threadsafe(stop.set)
 
             threading.Thread(target=keys, daemon=True).start()
-        await pipeline.run(lambda p: microphone.run(p, stop))
+        scheduler = _speak_up_through(pipeline, conversation.runtime, loop)
+        try:
+            await pipeline.run(lambda p: microphone.run(p, stop))
+        finally:
+            scheduler.stop()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())

@@ -64,7 +64,25 @@ class TurnDone:
     type: str = "done"
 
 
-Event = TextChunk | Notice | ToolUsed | Question | Affect | TurnDone
+@dataclass(frozen=True)
+class Initiative:
+    """OS1 speaks up on its own (a reminder, an alarm, "your audiobook is ready"), outside any turn.
+
+    Already stored as OS1's message ``message_id`` in ``conversation_id``; ``late`` when it was due
+    while nobody was listening and is said now as missed."""
+
+    text: str
+    kind: str  # reminder | alarm | event | notice
+    nudge_id: int
+    message_id: int
+    conversation_id: str
+    due_at: float
+    late: bool = False
+    source: str = ""
+    type: str = "initiative"
+
+
+Event = TextChunk | Notice | ToolUsed | Question | Affect | TurnDone | Initiative
 
 
 def to_dict(event: Event) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 Takes event dicts (the same shape the WebSocket sends), so local and remote
 conversations look the same. How the user seems to feel (the ``affect`` event) is
-not shown unless asked for (``os1 chat --feelings``): then as one dim line.
+not shown unless asked for (``os1 chat --feelings``): then as one dim line. What OS1 says on its
+own (an ``initiative`` event: a reminder, an alarm) gets a line of its own (and the bell, for an
+alarm).
 """
 
 from __future__ import annotations
@@ -61,6 +63,13 @@ class TerminalRenderer:
         elif kind == "affect":
             if self.show_feelings:
                 self._feeling(event)
+        elif kind == "initiative":
+            self.end_reply()
+            mark = {"alarm": "⏰ ", "reminder": "🔔 "}.get(str(event.get("kind")), "")
+            if event.get("kind") == "alarm":
+                self.console.bell()
+            self.console.print(f"[bold magenta]{escape(self.os_name)}[/] › {mark}{escape(event['text'])}",
+                               highlight=False)
         elif kind == "error":
             self.end_reply()
             self.console.print(f"[red]{escape(event.get('text', 'error'))}[/]")

@@ -21,6 +21,10 @@ closes the socket with code 4401, an unknown conversation with 4404):
   turn loop stores what was already sent as ``interrupted``, and the ``done``
   says ``"status": "interrupted"`` with that text (``message_id`` is null when
   nothing had been said yet). A cancel with no reply running is ignored;
+- server → ``{"type": "initiative", "text", "kind", "nudge_id", "message_id", "conversation_id",
+  "due_at", "late", "source"}`` at any time, between turns or during one: OS1 speaks up on its own
+  (a reminder, an alarm; ``late`` when it fell due while nobody was connected). It is already stored
+  as OS1's message; every connected socket gets it;
 - anything unusable gets ``{"type": "error", "text": ...}`` and the connection
   stays open. A turn that fails on the server sends an ``error`` and then a
   ``done`` with ``"status": "error"``.

@@ -15,7 +15,9 @@ Server → client
   * JSON: ``speaking`` (the user started talking), ``transcript`` (what OS1 heard),
     ``affect`` (how they seemed to feel), ``sentence`` (the words of the audio that follows),
     ``reply_done``, ``interrupted`` (with ``heard``: the words the user heard before cutting in),
-    ``notice`` and ``error``.
+    ``notice`` and ``error``;
+  * ``initiative``: OS1 speaks up on its own (a reminder; the same event as on ``/v1/ws``), and then
+    says it, after any reply in progress.
 
 The server assumes the client plays audio as it arrives; when the user speaks
 over it, it stops sending and keeps only the heard words in the conversation.
@@ -34,11 +36,13 @@ import numpy as np
 from fastapi import FastAPI, WebSocket
 
 from os1.core.conversation import Conversation
+from os1.core.events import to_dict
 from os1.perception.audio import SAMPLE_RATE, from_pcm16, resample, to_pcm16
 from os1.server.auth import bearer_token, token_matches
 from os1.server.websocket import CLOSE_BAD_TOKEN, CLOSE_NO_CONVERSATION, Hub
 from os1.voice import frames as f
 from os1.voice.playback import ClockOutput
+from os1.voice.thinker import Thinker
 
 log = logging.getLogger(__name__)
 MAX_FRAME_BYTES = 1 << 20  # one second of 48 kHz stereo s16 is 192 kB; anything over 1 MB is a mistake
@@ -130,6 +134,7 @@ class _VoiceSession:
         self.ws = websocket
         self.outbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
         self.codec, self.rate = codec, rate
+        self.hub = hub
         self.conversation_id = conversation_id
         self.output = ClockOutput(ears.tts.sample_rate, realtime=True,
                                   send=lambda samples: self.outbox.put_nowait(to_pcm16(samples)))
@@ -140,6 +145,13 @@ class _VoiceSession:
 
     def _json(self, data: dict[str, Any]) -> None:
         self.outbox.put_nowait(json.dumps(data))
+
+    def _speak_up(self, event: Any) -> None:
+        """OS1 speaks on its own (a reminder): the event as JSON, then said like a reply."""
+        self._json(to_dict(event))
+        thinker = self.pipeline.find(Thinker)
+        if thinker is not None:
+            thinker.queue_frame(f.SpeakUp(event.text, event.message_id, event.kind))
 
     def _frame(self, frame: f.Frame) -> None:
         if isinstance(frame, f.UserSpeaking):
@@ -217,9 +229,11 @@ class _VoiceSession:
         self._json({"type": "ready", "conversation_id": self.conversation_id,
                     "audio_out": {"codec": "pcm16", "rate": self.output.rate, "channels": 1}})
         sender = asyncio.create_task(self._send_loop())
+        stop_listening = self.hub.listen("voice", self._speak_up)
         try:
             await self.pipeline.run(self._receive)
         finally:
+            stop_listening()
             self.outbox.put_nowait(None)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(sender, 5)

@@ -2,7 +2,9 @@
 
 :class:`Hub` is what every request and socket shares (the runtime, the boot lock
 and one lock per conversation, so turns on one conversation never interleave);
-the REST routes use it too. :class:`_Session` serves one WebSocket connection, and
+the REST routes use it too; it also runs the initiative scheduler while anyone is connected, so
+what OS1 says on its own (a reminder) reaches every open socket as an ``initiative`` event.
+:class:`_Session` serves one WebSocket connection, and
 :func:`add_websocket_route` registers ``/v1/ws`` on an app or router. The protocol
 itself is described in :mod:`os1.server.app` (and so in the OpenAPI description).
 """
@@ -22,6 +24,7 @@ from fastapi import APIRouter, FastAPI, WebSocket
 from os1.core.conversation import Conversation
 from os1.core.events import to_dict
 from os1.core.runtime import Runtime
+from os1.initiative.scheduler import Outlet, Scheduler
 from os1.server.auth import bearer_token, token_matches
 from os1.server.schemas import wire_text
 from os1.storage.base import StorageError
@@ -44,6 +47,22 @@ class Hub:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        self.scheduler = Scheduler(runtime)
+        self._scheduling: asyncio.Task[None] | None = None
+
+    def listen(self, name: str, say: Any) -> Any:
+        """Tell ``say`` (called on this event loop) what OS1 says on its own; returns the detach function.
+
+        The scheduler's loop starts with the first listener."""
+        loop = asyncio.get_running_loop()
+        if self._scheduling is None or self._scheduling.done():
+            self._scheduling = loop.create_task(self.scheduler.run())
+
+        def threadsafe(event: Any) -> bool:  # the scheduler ticks in a worker thread
+            loop.call_soon_threadsafe(say, event)
+            return True
+
+        return self.scheduler.attach(Outlet(name, threadsafe))
 
     def lock_for(self, conversation_id: str) -> asyncio.Lock:
         lock = self._locks.get(conversation_id)
@@ -141,6 +160,7 @@ class _Session:
         self.emit({"type": "ready", "conversation_id": self.conversation_id,
                    "os_name": profile.os_name or "OS1", "booted": profile.booted})
         sender = asyncio.create_task(self._send_loop())
+        stop_listening = self.hub.listen("websocket", lambda event: self.emit(to_dict(event)))
         try:
             while True:
                 message = await self.ws.receive()
@@ -155,6 +175,7 @@ class _Session:
                         continue
                 self.handle(raw)
         finally:
+            stop_listening()
             if self.replying:
                 assert self.turn_task is not None
                 # the listener went away: the turn loop keeps what was sent as interrupted

@@ -289,4 +289,166 @@ MIGRATIONS: list[str] = [
         INSERT INTO files_fts(rowid, name, text) VALUES (new.id, new.name, new.text);
     END;
     """,
+    # 7: initiative — what OS1 will say on its own (reminders, alarms, "your audiobook is ready"): one
+    # row per due moment; a process claims a due row atomically before delivering it, so two processes
+    # never say the same thing twice; a recurring one (RFC 5545 rule) gets its next row when it fires
+    """
+    CREATE TABLE initiatives (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        ref TEXT NOT NULL DEFAULT '',
+        due_at REAL NOT NULL,
+        tz TEXT NOT NULL DEFAULT '',
+        rrule TEXT NOT NULL DEFAULT '',
+        starts_at REAL,
+        conversation_id TEXT,
+        data TEXT,
+        created_at REAL NOT NULL,
+        claimed_by TEXT,
+        claimed_at REAL,
+        delivered_at REAL,
+        delivered_to TEXT,
+        cancelled_at REAL
+    );
+    CREATE INDEX initiatives_open ON initiatives(due_at) WHERE claimed_at IS NULL AND cancelled_at IS NULL;
+    CREATE INDEX initiatives_by_ref ON initiatives(source, ref);
+    """,
+    # 8: music — the user's music library: the folders they chose, one row per audio file (its tags,
+    # embedded lyrics, why it could not be read, which better copy it duplicates, how it feels —
+    # valence and arousal — and a cached MiniLM vector of its title and first lyric lines), an FTS5
+    # index over title, artist, album and lyrics kept by triggers, what was played, and the user's
+    # "not this one"s
+    """
+    CREATE TABLE music_roots (
+        path TEXT PRIMARY KEY,
+        added_at REAL NOT NULL,
+        scanned_at REAL
+    );
+    CREATE TABLE music_tracks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        path TEXT UNIQUE NOT NULL,
+        size INTEGER,
+        mtime REAL,
+        format TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        artist TEXT NOT NULL DEFAULT '',
+        album TEXT NOT NULL DEFAULT '',
+        album_artist TEXT NOT NULL DEFAULT '',
+        genre TEXT NOT NULL DEFAULT '',
+        year INTEGER,
+        track_no INTEGER,
+        disc_no INTEGER,
+        duration REAL,
+        bitrate INTEGER,
+        lyrics TEXT NOT NULL DEFAULT '',
+        tags TEXT,
+        error TEXT,
+        duplicate_of INTEGER,
+        valence REAL,
+        arousal REAL,
+        features TEXT,
+        features_at REAL,
+        added_at REAL NOT NULL,
+        tagless INTEGER NOT NULL DEFAULT 0,
+        sample_rate INTEGER,
+        channels INTEGER,
+        embedding BLOB
+    );
+    CREATE INDEX music_by_artist ON music_tracks(artist);
+    CREATE INDEX music_by_album ON music_tracks(album, disc_no, track_no);
+    CREATE INDEX music_by_duplicate ON music_tracks(duplicate_of);
+    CREATE INDEX music_unrated ON music_tracks(features_at);
+    CREATE VIRTUAL TABLE music_fts USING fts5(
+        title, artist, album, lyrics, content='music_tracks', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER music_ai AFTER INSERT ON music_tracks BEGIN
+        INSERT INTO music_fts(rowid, title, artist, album, lyrics)
+        VALUES (new.id, new.title, new.artist, new.album, new.lyrics);
+    END;
+    CREATE TRIGGER music_ad AFTER DELETE ON music_tracks BEGIN
+        INSERT INTO music_fts(music_fts, rowid, title, artist, album, lyrics)
+        VALUES ('delete', old.id, old.title, old.artist, old.album, old.lyrics);
+    END;
+    CREATE TRIGGER music_au AFTER UPDATE OF title, artist, album, lyrics ON music_tracks BEGIN
+        INSERT INTO music_fts(music_fts, rowid, title, artist, album, lyrics)
+        VALUES ('delete', old.id, old.title, old.artist, old.album, old.lyrics);
+        INSERT INTO music_fts(rowid, title, artist, album, lyrics)
+        VALUES (new.id, new.title, new.artist, new.album, new.lyrics);
+    END;
+    CREATE TABLE music_plays (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        track_id INTEGER NOT NULL,
+        started_at REAL NOT NULL,
+        ended_at REAL,
+        played_s REAL,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        request TEXT NOT NULL DEFAULT '',
+        conversation_id TEXT
+    );
+    CREATE INDEX music_plays_by_time ON music_plays(started_at);
+    CREATE INDEX music_plays_by_track ON music_plays(track_id);
+    CREATE TABLE music_feedback (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        track_id INTEGER NOT NULL,
+        signal TEXT NOT NULL,
+        request TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX music_feedback_by_track ON music_feedback(track_id);
+    """,
+    # 9: calendar — (calendar skill; being built)
+    """
+    SELECT 1;
+    """,
+    # 10: news — the user's feeds (a removed one is kept, marked, so "undo that" brings it back; the
+    # ETag / Last-Modified of the last answer make the next fetch conditional), their stories (one row per
+    # story of a feed: a refresh never repeats one; what was said and which ones the user asked more
+    # about feed the ranking), and what the user asked to see less or more of (each change is its own
+    # row, so undo and "show me everything again" mark rows instead of losing them)
+    """
+    CREATE TABLE news_feeds (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        location TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL DEFAULT '',
+        added_at REAL NOT NULL,
+        removed_at REAL,
+        etag TEXT,
+        last_modified TEXT,
+        checked_at REAL,
+        ok_at REAL,
+        error TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE news_items (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        feed_id INTEGER NOT NULL REFERENCES news_feeds(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        link TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '',
+        published_at REAL NOT NULL,
+        first_seen REAL NOT NULL,
+        said_count INTEGER NOT NULL DEFAULT 0,
+        said_at REAL,
+        opened_at REAL,
+        embedding BLOB,
+        UNIQUE(feed_id, key)
+    );
+    CREATE INDEX news_items_recent ON news_items(published_at);
+    CREATE INDEX news_items_by_link ON news_items(feed_id, link);
+    CREATE TABLE news_filters (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        weight REAL NOT NULL DEFAULT 1.0,
+        origin TEXT NOT NULL DEFAULT '',
+        item_id INTEGER,
+        created_at REAL NOT NULL,
+        removed_at REAL
+    );
+    CREATE INDEX news_filters_active ON news_filters(kind, value) WHERE removed_at IS NULL;
+    """,
 ]

@@ -70,6 +70,15 @@ class Heard(Frame):
 
 # -- what OS1 says ------------------------------------------------------------
 @dataclass(frozen=True)
+class SpeakUp(Frame):
+    """OS1 speaks on its own (a reminder): said like a reply, after any reply in progress."""
+
+    text: str
+    message_id: int | None = None
+    kind: str = "reminder"
+
+
+@dataclass(frozen=True)
 class ReplyStarted(Frame):
     reply_id: int
     style: SpeechStyle = field(default_factory=SpeechStyle)

@@ -28,6 +28,7 @@ from os1.voice.frames import (
     ReplyEnded,
     ReplyStarted,
     ReplyText,
+    SpeakUp,
     UserTurn,
 )
 from os1.voice.pipeline import Processor
@@ -37,7 +38,8 @@ _ids = itertools.count(1)
 
 
 class Thinker(Processor):
-    """UserTurn in; ReplyStarted, ReplyText…, ReplyEnded out."""
+    """UserTurn in; ReplyStarted, ReplyText…, ReplyEnded out. A SpeakUp (OS1's own initiative: a
+    reminder) comes out the same way, after the reply in progress."""
 
     def __init__(self, conversation: Conversation) -> None:
         super().__init__()
@@ -62,6 +64,13 @@ class Thinker(Processor):
             await self._finish_turn()  # one turn at a time, in order
             self._reply_id = next(_ids)
             self._turn_task = asyncio.create_task(self._reply(self._reply_id, frame))
+            return
+        if isinstance(frame, SpeakUp):
+            await self._finish_turn()  # never over its own reply
+            reply_id = next(_ids)
+            await self.push(ReplyStarted(reply_id))
+            await self.push(ReplyText(reply_id, frame.text))
+            await self.push(ReplyEnded(reply_id, frame.text, "complete", frame.message_id))
             return
         if isinstance(frame, EndOfStream):
             await self._finish_turn()

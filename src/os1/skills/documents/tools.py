@@ -307,11 +307,13 @@ async def _read(sentences: list, state: ReadingState) -> AsyncIterator[str]:
         await asyncio.sleep(0)
 
 
-def _render_for_car(path: Path, state: ReadingState, out: Path) -> subprocess.Popen[bytes]:
+def _render_for_car(path: Path, state: ReadingState, out: Path, conversation_id: str) -> subprocess.Popen[bytes]:
     """The audio file for the car, made by ``os1 docs read … --out`` in a process of its own (at a lower
-    priority): a book takes minutes, and it must finish even if this conversation's process ends."""
+    priority): a book takes minutes, and it must finish even if this conversation's process ends. When
+    it is done, OS1 says so on its own (``--announce``: a nudge in the outbox)."""
     nice = ["nice", "-n", "5"] if shutil.which("nice") else []
-    args = [*nice, sys.executable, "-m", "os1", "docs", "read", str(path), "--out", str(out)]
+    args = [*nice, sys.executable, "-m", "os1", "docs", "read", str(path), "--out", str(out),
+            "--announce", conversation_id]
     args += ["--percent", f"{state.ratio * 100:g}"] if state.ratio else ["--all"]
     args += ["--simpler"] * state.level
     with open(out.with_suffix(".log"), "wb") as log_file:  # what went wrong, if anything
@@ -336,8 +338,9 @@ async def read_aloud(ctx: ToolContext, path: str = "", place: str = "") -> ToolR
     if place.strip():
         folder = library.output_dir(ctx.runtime.settings.home, opened.document)
         out = folder / f"{library.slug(opened.name)}.mp3"
-        _render_for_car(Path(resolved), state, out)
-        intro += f". I'm also saving it as an audio file with chapters for the car: {out}"
+        _render_for_car(Path(resolved), state, out, ctx.conversation_id)
+        intro += (f". I'm also saving it as an audio file with chapters for the car: {out} "
+                  "(I'll tell you when it's ready)")
     hint = "" if previous is not None else " Stop me any time."
     return _reading_result(ctx, opened, state, intro=intro + "." + hint)
 

@@ -1,0 +1,1 @@
+"""The music skill: the user's local music library, exact and mood requests, and playback."""
