@@ -86,3 +86,21 @@ def test_every_websocket_hears_the_reminder(os1_server_factory) -> None:
         assert event["type"] == "initiative"
         assert event["text"] == "Wake up, it's seven." and event["kind"] == "alarm"
     assert phone["message_id"] == desk["message_id"]  # said once, heard everywhere
+
+
+def test_a_terminal_attached_to_a_server_hears_the_reminder_at_the_prompt(os1_server_factory,
+                                                                          tmp_path: Path) -> None:
+    server = os1_server_factory(FAST_POLL)
+    name = server.boot()["os_name"]
+    session = Session(tmp_path / "office", "chat", "--server", server.url, "--token", server.token)
+    try:
+        session.expect_exact("same conversation")
+        session.prompt()
+        _schedule(server.home, 0.5, "Your train leaves in twenty minutes.")
+        session.expect_exact(f"{name} › 🔔 Your train leaves in twenty minutes.", timeout=TIMEOUT_S)
+        session.prompt()
+        reply = session.say("thanks")
+        assert "You said: thanks" in reply and "train" not in reply  # shown once, not again in the turn
+        assert session.quit() == 0
+    finally:
+        session.close()

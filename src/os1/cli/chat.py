@@ -13,6 +13,7 @@ at once, above the prompt; during a reply, right after it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import select
@@ -209,6 +210,40 @@ def _chat_local(new: bool, console: Console, feelings: bool = False) -> None:
     runtime.close()
 
 
+def _listen_remote(url: str, token: str, conversation: str, outlet: PromptAwareOutlet,
+                   stop: threading.Event) -> None:
+    """A second, listen-only connection: what OS1 says on its own shows up while the user is at the prompt."""
+    from os1.core.events import Initiative
+    from os1.server.client import RemoteConversation, RemoteError
+
+    async def listen() -> None:
+        try:
+            remote = await RemoteConversation.connect(url, token, conversation)
+        except RemoteError:
+            return  # the chat itself reports connection trouble
+        try:
+            async for event in remote.initiatives():
+                if stop.is_set():
+                    return
+                fields = {k: v for k, v in event.items() if k != "type"}
+                outlet.say(Initiative(**fields))
+        finally:
+            await remote.close()
+
+    with contextlib.suppress(Exception):
+        asyncio.run(listen())
+
+
+def _without_initiatives(events: AsyncIterator[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
+    """A turn's events minus ``initiative`` ones (the listening connection shows those)."""
+    async def filtered() -> AsyncIterator[dict[str, Any]]:
+        async for event in events:
+            if event.get("type") != "initiative":
+                yield event
+
+    return filtered()
+
+
 def _chat_remote(url: str, token: str | None, console: Console, feelings: bool = False) -> None:
     from os1.server.client import RemoteConversation, RemoteError
 
@@ -229,11 +264,18 @@ def _chat_remote(url: str, token: str | None, console: Console, feelings: bool =
             raise click.ClickException(str(exc)) from exc
         renderer = TerminalRenderer(console, remote.ready.get("os_name") or "OS1", show_feelings=feelings)
         console.print(f"[dim]Connected to {url}; this is the same conversation as on the server.[/]")
+        outlet = PromptAwareOutlet(renderer, read_message)
+        stop = threading.Event()
+        threading.Thread(target=_listen_remote, args=(url, token, remote.conversation_id, outlet, stop),
+                         name="os1-remote-initiative", daemon=True).start()
         try:
-            _chat_loop(read_message, remote.turn, renderer, runner, console, remote.cancel)
+            _chat_loop(outlet.read, lambda text: _without_initiatives(remote.turn(text)), renderer, runner,
+                       console, remote.cancel)
         except RemoteError as exc:
             raise click.ClickException(str(exc)) from exc
         finally:
+            stop.set()
+            outlet.flush()
             runner.run(remote.close())
 
 

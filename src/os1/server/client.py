@@ -175,6 +175,18 @@ class RemoteConversation:
                 return
             yield event
 
+    async def initiatives(self) -> AsyncIterator[dict[str, Any]]:
+        """What OS1 says on its own (``initiative`` events), as it says it, until the connection ends.
+
+        For a second, listen-only connection: the one that sends messages reads these inside turns."""
+        while True:
+            try:
+                event = await self._recv()
+            except RemoteError:
+                return
+            if event.get("type") == "initiative":
+                yield event
+
     async def cancel(self) -> dict[str, Any] | None:
         """Stop the reply in progress; return its ``done`` event (None if nothing was running).
 
