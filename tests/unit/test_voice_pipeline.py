@@ -76,6 +76,28 @@ async def test_the_spoken_reply_says_the_words(ears):
     assert "weather is lovely today" in ears.stt.transcribe(reply).text.lower()
 
 
+async def test_a_reminder_is_spoken_in_the_voice_conversation_unasked(ears):
+    """OS1's own initiative (a SpeakUp from the scheduler) is said like a reply, with no user turn."""
+    from os1.voice.thinker import Thinker
+
+    runtime = make_runtime([])
+    conversation = Conversation.resume_or_start(runtime)
+    output = ClockOutput(ears.tts.sample_rate, realtime=False)
+    pipeline = build_pipeline(conversation, ears, output, barge_in=False)
+
+    async def speak_up(p):  # type: ignore[no-untyped-def]
+        p.find(Thinker).queue_frame(f.SpeakUp("It's nine o'clock. Time to call Amy.", 7))
+        p.send(f.EndOfStream())
+
+    await asyncio.wait_for(pipeline.run(speak_up), 60)
+    [ended] = [fr for fr in pipeline.output if isinstance(fr, f.ReplyEnded)]
+    assert ended.text == "It's nine o'clock. Time to call Amy." and ended.message_id == 7
+    reply = Audio(resample(output.recording, output.rate, SAMPLE_RATE))
+    reply = Audio(np.concatenate([np.zeros(SAMPLE_RATE // 4, np.float32), reply.samples]))
+    assert "call amy" in ears.stt.transcribe(reply).text.lower()
+    runtime.close()
+
+
 async def test_silence_and_noise_are_not_turns(ears):
     rng = np.random.default_rng(1)
     noise = np.concatenate([np.zeros(SAMPLE_RATE, np.float32),
