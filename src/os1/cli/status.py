@@ -11,6 +11,19 @@ from os1.brain.base import BrainUnavailable
 from os1.core.config import load_settings
 
 
+def _next_nudge(runtime: object) -> str:
+    """The next thing OS1 will say on its own, e.g. "2 waiting; next: Tue 9 am, reminder: Call Amy."."""
+    from os1.expression.times import clock_phrase
+    from os1.initiative.outbox import Outbox
+
+    waiting = Outbox(runtime.store).upcoming(limit=1000)  # type: ignore[attr-defined]
+    if not waiting:
+        return "nothing scheduled"
+    first = waiting[0]
+    return (f"{len(waiting)} waiting; next: {first.due.strftime('%a %b %d')} {clock_phrase(first.due)}, "
+            f"{first.kind}: {first.text}")
+
+
 @click.command("status")
 @click.option("--check/--no-check", default=True,
               help="Try the brain (loads the model or calls the endpoint).")
@@ -47,5 +60,6 @@ def status_command(check: bool) -> None:
         click.echo(f"skills        {', '.join(sorted(runtime.skills.skills)) or 'none'}")
         for name, reason in runtime.skills.broken.items():
             click.secho(f"skill broken  {name}: {reason}", fg="red")
+        click.echo(f"initiative    {_next_nudge(runtime)}")
     finally:
         runtime.close()

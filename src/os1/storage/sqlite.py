@@ -220,7 +220,7 @@ class SQLiteStore:
     EXPORT_TABLES = ("profile", "conversations", "messages", "memories", "memory_sources", "facts",
                      "people", "growth", "consent", "journal", "affect", "prosody_baseline",
                      "contacts", "mail", "mail_sync",  # mail: metadata and text (raw bytes stay out)
-                     "file_roots", "files")
+                     "file_roots", "files", "initiatives")
 
     def __init__(self, path: Path) -> None:
         self.path = path
