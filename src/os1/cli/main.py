@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from os1.cli import bench, chat, data, documents, files, growth, guard, mail, memory, status, voice
+from os1.cli import bench, chat, data, documents, files, growth, guard, mail, memory, news, status, voice
 from os1.core.config import ConfigError
 from os1.storage.base import StorageError
 
@@ -62,6 +62,7 @@ for command in (
     mail.mail_group,
     files.files_group,
     documents.docs_group,
+    news.news_group,
 ):
     cli.add_command(command)
 

@@ -41,6 +41,11 @@ class Runtime:
     _fallback: Brain | None = field(default=None, repr=False)
     _fallback_tried: bool = field(default=False, repr=False)
     _writer: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Run ``closer`` when the runtime closes, before the store does (a skill's player, say)."""
+        self._closers.append(closer)
 
     def fallback_brain(self) -> Brain | None:
         """The embedded brain, to answer when a configured endpoint dies mid-session."""
@@ -89,6 +94,12 @@ class Runtime:
             self._writer.submit(lambda: None).result()
 
     def close(self) -> None:
+        for closer in reversed(self._closers):
+            try:
+                closer()
+            except Exception:  # one part failing to close must not keep the rest open
+                log.exception("could not close %r", closer)
+        self._closers.clear()
         if self._writer is not None:
             self._writer.shutdown(wait=True)  # nothing said may be left unremembered
             self._writer = None

@@ -399,9 +399,47 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX music_feedback_by_track ON music_feedback(track_id);
     """,
-    # 9: calendar — (calendar skill; being built)
+    # 9: calendar — events and tasks (one row per iCalendar UID; ``ical`` holds its components and time
+    # zones, expanded by recurring-ical-events), and reminders (each fires through the initiatives outbox,
+    # source 'calendar', ref 'reminder:<id>'); removing is soft so undo can bring things back
     """
-    SELECT 1;
+    CREATE TABLE calendar_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL DEFAULT 'event',
+        summary TEXT NOT NULL DEFAULT '',
+        location TEXT NOT NULL DEFAULT '',
+        starts_at REAL,
+        ends_at REAL,
+        all_day INTEGER NOT NULL DEFAULT 0,
+        tz TEXT NOT NULL DEFAULT '',
+        rrule TEXT NOT NULL DEFAULT '',
+        has_alarms INTEGER NOT NULL DEFAULT 0,
+        ical TEXT NOT NULL,
+        origin TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '',
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        deleted_at REAL
+    );
+    CREATE INDEX calendar_events_when ON calendar_events(starts_at, ends_at) WHERE deleted_at IS NULL;
+    CREATE TABLE calendar_reminders (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        task TEXT NOT NULL DEFAULT '',
+        said TEXT NOT NULL,
+        phrase TEXT NOT NULL DEFAULT '',
+        due_at REAL NOT NULL,
+        tz TEXT NOT NULL DEFAULT '',
+        rrule TEXT NOT NULL DEFAULT '',
+        event_uid TEXT,
+        conversation_id TEXT,
+        created_at REAL NOT NULL,
+        cancelled_at REAL
+    );
+    CREATE INDEX calendar_reminders_open ON calendar_reminders(due_at) WHERE cancelled_at IS NULL;
+    CREATE INDEX calendar_reminders_by_event ON calendar_reminders(event_uid);
     """,
     # 10: news — the user's feeds (a removed one is kept, marked, so "undo that" brings it back; the
     # ETag / Last-Modified of the last answer make the next fetch conditional), their stories (one row per

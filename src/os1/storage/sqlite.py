@@ -220,7 +220,8 @@ class SQLiteStore:
     EXPORT_TABLES = ("profile", "conversations", "messages", "memories", "memory_sources", "facts",
                      "people", "growth", "consent", "journal", "affect", "prosody_baseline",
                      "contacts", "mail", "mail_sync",  # mail: metadata and text (raw bytes stay out)
-                     "file_roots", "files", "initiatives")
+                     "file_roots", "files", "initiatives",
+                     "news_feeds", "news_items", "news_filters")
 
     def __init__(self, path: Path) -> None:
         self.path = path
