@@ -173,3 +173,38 @@ def documents_command(frank_dir: Path | None, docs_dir: Path | None, files_dir: 
     click.echo(f"machine: {platform.machine()}, {os.cpu_count()} cores", err=True)
     _print(documents.run(frank=frank_dir, docs=docs_dir, files=files_dir, generate_files=generate_files,
                          limit=limit, audiobook=not no_audiobook, echo=lambda m: click.echo(m, err=True)))
+
+
+@bench_group.command("calendar")
+@click.option("--ics", "ics_dir", type=click.Path(file_okay=False, path_type=Path),
+              default="../shared/data/contacts_calendar/vobject", show_default=True,
+              help="A folder of .ics files (others are ignored) to import without crashing.")
+@click.option("--phrases", "phrases_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A phrase file like os1/bench/data/reminder_phrases.tsv (default: the packaged one).")
+def calendar_command(ics_dir: Path, phrases_path: Path | None) -> None:
+    """Calendar: every .ics file imported without crashing; reminder phrases → the right moment."""
+    from os1.bench import calendar
+
+    click.echo(f"machine: {platform.machine()}, {os.cpu_count()} cores", err=True)
+    folder = ics_dir if ics_dir.is_dir() else None
+    if folder is None:
+        click.echo(f"no folder {ics_dir}: the iCalendar part is skipped", err=True)
+    _print(calendar.run(folder, phrases_path, progress=lambda line: click.echo(f"  {line}", err=True)))
+
+
+@bench_group.command("music")
+@click.option("--tracks", default=10_000, show_default=True, help="Size of the synthetic library.")
+@click.option("--seed", default=7, show_default=True, help="Seed of the library and of the requests.")
+@click.option("--real", "real_dir", type=click.Path(file_okay=False, path_type=Path),
+              default="../shared/data/music/mutagen", show_default=True,
+              help="A folder of real audio files to index: what was read, skipped and why.")
+@click.option("--no-real", is_flag=True, help="Skip the real-file part.")
+@click.option("--no-meaning", is_flag=True, help="Without the MiniLM encoder (words and sounds only).")
+def music_command(tracks: int, seed: int, real_dir: Path, no_real: bool, no_meaning: bool) -> None:
+    """Music requests: accuracy and p95 time resolving >= 300 phrased requests among 10,000 tracks;
+    real files indexed (read / skipped and why)."""
+    from os1.bench import music
+
+    click.echo(f"machine: {platform.machine()}, {os.cpu_count()} cores", err=True)
+    _print(music.run(tracks=tracks, seed=seed, real=None if no_real else real_dir,
+                     encoder=False if no_meaning else None, echo=lambda m: click.echo(m, err=True)))

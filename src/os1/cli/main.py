@@ -14,7 +14,21 @@ from typing import Any
 
 import click
 
-from os1.cli import bench, chat, data, documents, files, growth, guard, mail, memory, news, status, voice
+from os1.cli import (
+    bench,
+    chat,
+    data,
+    documents,
+    files,
+    growth,
+    guard,
+    mail,
+    memory,
+    news,
+    status,
+    voice,
+)
+from os1.cli import calendar as calendar_cli
 from os1.core.config import ConfigError
 from os1.storage.base import StorageError
 
@@ -63,6 +77,7 @@ for command in (
     files.files_group,
     documents.docs_group,
     news.news_group,
+    calendar_cli.calendar_group,
 ):
     cli.add_command(command)
 

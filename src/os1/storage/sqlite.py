@@ -221,7 +221,7 @@ class SQLiteStore:
                      "people", "growth", "consent", "journal", "affect", "prosody_baseline",
                      "contacts", "mail", "mail_sync",  # mail: metadata and text (raw bytes stay out)
                      "file_roots", "files", "initiatives",
-                     "news_feeds", "news_items", "news_filters")
+                     "news_feeds", "news_items", "news_filters", "calendar_events", "calendar_reminders")
 
     def __init__(self, path: Path) -> None:
         self.path = path
