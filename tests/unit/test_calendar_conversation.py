@@ -103,6 +103,17 @@ def test_an_ambiguous_time_gets_one_short_question_and_the_answer_settles_it(run
     assert "2030-01-11 09:00" in [_local(n) for n in _open(runtime)]
 
 
+def test_the_answer_goes_to_the_skill_that_asked_and_anything_else_is_routed_as_usual(runtime: Runtime) -> None:
+    runtime.gate.grant(["calendar"])
+    question, answer = _talk(runtime, "remind me at 9 to call mom", "the first one")  # music's words too
+    assert question == "Tonight at 9 pm or tomorrow at 9 am?"
+    assert answer == "Okay — tonight at 9 pm, I'll remind you to call mom."
+    question, other = _talk(runtime, "remind me at 9 to feed the cat", "what time is it")
+    assert question == "Tonight at 9 pm or tomorrow at 9 am?"
+    assert other.startswith("It's ")  # the clock answered: not an answer, so not the calendar's
+    assert [_local(n) for n in _open(runtime)] == ["2030-01-09 21:00"]
+
+
 def test_a_question_left_unanswered_is_forgotten(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
     runtime.gate.grant(["calendar"])
     _talk(runtime, "remind me at 9 to call mom")

@@ -29,6 +29,7 @@ from os1.cli import (
     voice,
 )
 from os1.cli import calendar as calendar_cli
+from os1.cli import music as music_cli
 from os1.core.config import ConfigError
 from os1.storage.base import StorageError
 
@@ -78,6 +79,7 @@ for command in (
     documents.docs_group,
     news.news_group,
     calendar_cli.calendar_group,
+    music_cli.music_group,
 ):
     cli.add_command(command)
 

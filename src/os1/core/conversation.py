@@ -114,6 +114,15 @@ class Conversation:
             return
 
         pending = self._store.conversations.pending(self.id)
+        if pending and pending.get("kind") == "choice":  # a skill asked which one: it reads the reply
+            self._store.conversations.set_pending(self.id, None)
+            chosen = await self._choice(pending, text)
+            if chosen is not None:
+                async with aclosing(self._present(*chosen)) as presenting:
+                    async for event in presenting:
+                        yield event
+                return
+            pending = None  # not an answer after all: a new request, routed as usual
         if pending:
             self._store.conversations.set_pending(self.id, None)
             answer = answer_kind(text)
@@ -196,9 +205,30 @@ class Conversation:
                 yield event
             return
         result = await self._run(skill, spec, arguments)
+        async with aclosing(self._present(skill, spec, result)) as presenting:
+            async for event in presenting:
+                yield event
+
+    async def _choice(self, pending: dict[str, Any], text: str) -> tuple[Skill, ToolSpec, ToolResult] | None:
+        """The reply to a skill's "which one?" goes to the tool that asked (``answer=text``); None if
+        that tool says it isn't an answer (``defer``), so the reply is routed like any other."""
+        skill = self.runtime.skills.skills.get(pending.get("skill", ""))
+        spec = skill.tools.get(pending.get("tool", "")) if skill else None
+        if skill is None or spec is None:
+            return None
+        result = await self._run(skill, spec, {**pending.get("arguments", {}), "answer": text})
+        if result.defer:
+            return None
+        self._remember = skill.remember_exchanges
+        return skill, spec, result
+
+    async def _present(self, skill: Skill, spec: ToolSpec, result: ToolResult) -> AsyncIterator[Event]:
+        """Say what a tool found or did (or let a capable brain answer, if the tool deferred)."""
         self.listening_hint = result.expect
         if result.untrusted:
             self._read_outside = result.untrusted
+        if result.remember_as:
+            self._remember_text = result.remember_as  # e.g. "(I played “Lua” for you.)", not the reply
         brain = self.runtime.brain
         if result.defer and spec.effect == "read" and brain is not None and brain.supports_tools:
             self._remember = True  # it became a conversation after all

@@ -221,7 +221,8 @@ class SQLiteStore:
                      "people", "growth", "consent", "journal", "affect", "prosody_baseline",
                      "contacts", "mail", "mail_sync",  # mail: metadata and text (raw bytes stay out)
                      "file_roots", "files", "initiatives",
-                     "news_feeds", "news_items", "news_filters", "calendar_events", "calendar_reminders")
+                     "news_feeds", "news_items", "news_filters", "calendar_events", "calendar_reminders",
+                     "music_roots", "music_tracks", "music_plays", "music_feedback")
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -100,18 +100,26 @@ def _remind_clause(task: str) -> str:
     return f"remind you to {text}"
 
 
+def _await_answer(ctx: ToolContext, waiting: choices.Waiting) -> None:
+    """Keep the question, and have the next reply come to :func:`answer` whatever it is ("the later
+    one", "the 2nd"), before any other skill can take it; a reply that isn't an answer is routed as usual."""
+    choices.save(_profile(ctx), ctx.conversation_id, waiting)
+    ctx.runtime.store.conversations.set_pending(ctx.conversation_id, {
+        "kind": "choice", "skill": "calendar", "tool": "answer", "arguments": {}, "scopes": []})
+
+
 def _ask(ctx: ToolContext, parsed: Parsed, action: str, details: dict[str, Any]) -> ToolResult:
     assert parsed.question is not None
     options = [choices.Choice(o.label, list(o.answers), o.when.to_dict()) for o in parsed.question.options]
     waiting = choices.Waiting(action, parsed.question.text, options, details)
-    choices.save(_profile(ctx), ctx.conversation_id, waiting)
+    _await_answer(ctx, waiting)
     return ToolResult(text=parsed.question.text, data={"question": parsed.question.text,
                                                        "options": [o.label for o in options]},
                       expect=ANSWER_HINT, summary=f"asked: {parsed.question.text}")
 
 
 def _ask_time(ctx: ToolContext, action: str, details: dict[str, Any], question: str) -> ToolResult:
-    choices.save(_profile(ctx), ctx.conversation_id, choices.Waiting(action, question, [], details))
+    _await_answer(ctx, choices.Waiting(action, question, [], details))
     return ToolResult(text=question, data={"question": question},
                       expect="In 20 minutes. Tomorrow at 9. Tonight at 8. On Friday morning.")
 
@@ -274,7 +282,7 @@ def cancel_reminder(ctx: ToolContext, request: str) -> ToolResult:
         options.append(choices.Choice(_describe(item, zone, now), words, None, item.row.id))
     labels = [o.label for o in options]
     question = "Which one: " + ", ".join(labels[:-1]) + f" or {labels[-1]}?"
-    choices.save(_profile(ctx), ctx.conversation_id, choices.Waiting("cancel", question, options, {}))
+    _await_answer(ctx, choices.Waiting("cancel", question, options, {}))
     return ToolResult(text=question, expect="The earlier one. The later one. The one about Amy.")
 
 
@@ -308,6 +316,9 @@ def answer(ctx: ToolContext, answer: str) -> ToolResult:
         return _answer_time(ctx, waiting, answer, now, zone)
     picked = choices.pick(waiting, answer, now, zone)
     if picked is None:
+        if _something_else(ctx, answer):  # not an answer but a new request: let it be routed as usual
+            return ToolResult(text="", defer=True)
+        _await_answer(ctx, waiting)
         return ToolResult(text=f"Sorry, which did you mean? {waiting.question}", expect=ANSWER_HINT)
     choices.save(profile, ctx.conversation_id, None)
     if picked < 0:
@@ -323,6 +334,14 @@ def answer(ctx: ToolContext, answer: str) -> ToolResult:
     return _finish(ctx, waiting, When.from_dict(option.when))
 
 
+def _something_else(ctx: ToolContext, text: str) -> bool:
+    """Whether a reply to my question is rather a new request (long, or another skill's request)."""
+    if len(text.split()) > 4:
+        return True
+    route = ctx.runtime.router.route(text)
+    return route is not None and route.skill != "calendar"
+
+
 def _answer_time(ctx: ToolContext, waiting: choices.Waiting, text: str, now: datetime,
                  zone: str) -> ToolResult:
     details = waiting.details
@@ -330,6 +349,9 @@ def _answer_time(ctx: ToolContext, waiting: choices.Waiting, text: str, now: dat
     if parsed.question is not None:
         return _ask(ctx, parsed, waiting.action, details)
     if parsed.when is None:
+        if _something_else(ctx, text):
+            return ToolResult(text="", defer=True)
+        _await_answer(ctx, waiting)
         return ToolResult(text=f"Sorry, I didn't catch a time in that. {waiting.question}",
                           expect="In 20 minutes. Tomorrow at 9. Tonight at 8.")
     choices.save(_profile(ctx), ctx.conversation_id, None)
