@@ -103,7 +103,7 @@ def test_an_ambiguous_time_gets_one_short_question_and_the_answer_settles_it(run
     assert "2030-01-11 09:00" in [_local(n) for n in _open(runtime)]
 
 
-def test_the_answer_goes_to_the_skill_that_asked_and_anything_else_is_routed_as_usual(runtime: Runtime) -> None:
+def test_the_answer_goes_to_the_skill_that_asked_and_anything_else_is_routed(runtime: Runtime) -> None:
     runtime.gate.grant(["calendar"])
     question, answer = _talk(runtime, "remind me at 9 to call mom", "the first one")  # music's words too
     assert question == "Tonight at 9 pm or tomorrow at 9 am?"
