@@ -177,3 +177,29 @@ def test_the_thread_wakes_up_for_a_nudge_scheduled_in_this_process(runtime):
     finally:
         scheduler.stop()
     assert [e.text for e in heard] == ["Tea's ready."]
+
+
+def test_skills_top_up_what_they_schedule_ahead_at_start_and_hourly(runtime, monkeypatch):
+    import dataclasses
+
+    from os1.initiative import scheduler as scheduler_module
+
+    calls: list[str] = []
+    skills = runtime.skills.skills
+    skills["calendar"] = dataclasses.replace(skills["calendar"], upkeep=lambda rt: calls.append("calendar"))
+    skills["clock"] = dataclasses.replace(skills["clock"], upkeep=lambda rt: 1 / 0)  # broken: others go on
+    scheduler = Scheduler(runtime)
+    try:
+        scheduler._safe_tick()
+        scheduler._safe_tick()
+        assert calls == ["calendar"]
+        monkeypatch.setattr(scheduler_module, "UPKEEP_S", 0.0)
+        scheduler._safe_tick()
+        assert calls == ["calendar", "calendar"]
+    finally:
+        scheduler.stop()
+
+
+def test_the_calendar_keeps_event_alerts_scheduled(runtime):
+    assert runtime.skills.skills["calendar"].upkeep is not None
+    assert runtime.skills.skills["calendar"].upkeep(runtime) == 0  # nothing to do on an empty calendar

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 POLL_S = 5.0  # how often another process's new nudges are noticed (in-process ones wake it at once)
 LATE_S = 120.0  # later than this, a nudge is said as missed ("Earlier, at nine, …")
+UPKEEP_S = 3600.0  # how often skills top up what they schedule ahead (Skill.upkeep)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Scheduler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._unhook = on_schedule(self.poke)
+        self._upkept_at = 0.0
 
     # -- outlets --------------------------------------------------------------
     def attach(self, outlet: Outlet) -> Callable[[], None]:
@@ -141,8 +143,21 @@ class Scheduler:
             return self.poll_s
         return max(0.0, min(self.poll_s, nxt - now))
 
+    def upkeep(self) -> None:
+        """Let each skill top up what it schedules ahead (at start-up, then hourly)."""
+        self._upkept_at = time.monotonic()
+        for skill in self.runtime.skills.skills.values():
+            if skill.upkeep is None:
+                continue
+            try:
+                skill.upkeep(self.runtime)
+            except Exception:  # one skill's upkeep failing must not stop the reminders of others
+                log.exception("upkeep of skill %s failed", skill.name)
+
     def _safe_tick(self) -> float:
         try:
+            if time.monotonic() - self._upkept_at >= UPKEEP_S or not self._upkept_at:
+                self.upkeep()
             self.tick()
             return self.seconds_to_next()
         except StorageError as exc:  # the database is busy or gone for a moment: try again later

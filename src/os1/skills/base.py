@@ -4,7 +4,9 @@
 the question that asks for consent, dependencies, and intents (example requests
 with optional slot patterns) that the router learns from. ``remember_exchanges =
 false`` keeps the exchanges a skill handles out of the memory stream (skills that
-manage memory: a request to forget something must not itself be remembered). ``tools.py`` holds
+manage memory: a request to forget something must not itself be remembered). An optional
+``initiative.py`` with ``upkeep(runtime)`` is run by the scheduler at start-up and every hour.
+``tools.py`` holds
 functions decorated with :func:`tool`; the JSON schema of a tool comes from its
 signature, and each tool declares its effect:
 
@@ -149,6 +151,9 @@ class Skill:
     tools: dict[str, ToolSpec]
     remember_exchanges: bool = True  # False for skills that manage memory itself
     consent_questions: dict[str, str] = field(default_factory=dict)  # scope → its own question
+    # initiative.py's ``upkeep(runtime)``: run by the scheduler at start-up and hourly (e.g. the calendar
+    # keeps the alerts of repeating events scheduled ahead)
+    upkeep: Callable[[Any], Any] | None = None
 
     @property
     def examples(self) -> list[str]:

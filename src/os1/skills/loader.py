@@ -72,6 +72,9 @@ def skill_from_package(package: ModuleType) -> Skill:
             Intent(tool=raw["tool"], examples=tuple(raw.get("examples", [])),
                    patterns=tuple(raw.get("patterns", [])))
         )
+    upkeep = None
+    if importlib.util.find_spec(f"{package.__name__}.initiative") is not None:
+        upkeep = getattr(importlib.import_module(f"{package.__name__}.initiative"), "upkeep", None)
     try:
         return Skill(
             name=manifest["name"],
@@ -83,6 +86,7 @@ def skill_from_package(package: ModuleType) -> Skill:
             intents=tuple(intents),
             tools=tools,
             remember_exchanges=bool(manifest.get("remember_exchanges", True)),
+            upkeep=upkeep,
         )
     except KeyError as exc:
         raise SkillLoadError(f"manifest is missing {exc}") from exc

@@ -307,7 +307,8 @@ async def _read(sentences: list, state: ReadingState) -> AsyncIterator[str]:
         await asyncio.sleep(0)
 
 
-def _render_for_car(path: Path, state: ReadingState, out: Path, conversation_id: str) -> subprocess.Popen[bytes]:
+def _render_for_car(path: Path, state: ReadingState, out: Path,
+                    conversation_id: str) -> subprocess.Popen[bytes]:
     """The audio file for the car, made by ``os1 docs read … --out`` in a process of its own (at a lower
     priority): a book takes minutes, and it must finish even if this conversation's process ends. When
     it is done, OS1 says so on its own (``--announce``: a nudge in the outbox)."""
