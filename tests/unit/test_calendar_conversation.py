@@ -216,7 +216,9 @@ def test_calendar_requests_route_to_the_calendar(text: str, tool: str) -> None:
                                   "find the lease I signed last spring",
                                   "remember that the meeting moved to Friday", "undo that", "skip this part",
                                   "remind me what we talked about yesterday",
-                                  "dinner ideas for tonight", "I had a great lunch today"])
+                                  "dinner ideas for tonight", "I had a great lunch today",
+                                  # telling OS1 about one's day is conversation, not a calendar entry
+                                  "I have the interview at nine tomorrow", "I have a meeting tomorrow"])
 def test_other_requests_are_not_taken(text: str) -> None:
     route = Router(load_skills(), encoder=None).route(text)
     assert route is None or route.skill != "calendar"

@@ -10,8 +10,6 @@ over the server's WebSocket and out loud, whichever is running.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,21 +18,10 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from os1.core.config import load_settings
+from os1.cli.skill_support import ask_consent, open_db
 
 QUESTION = "Shall I keep your calendar and reminders for you, and speak up on my own when something's due?"
 SCOPE = "calendar"
-
-
-@contextmanager
-def _db() -> Iterator[Any]:
-    from os1.storage.sqlite import open_store
-
-    db = open_store(load_settings().db_path)
-    try:
-        yield db
-    finally:
-        db.close()
 
 
 def _ctx(db: Any) -> Any:
@@ -44,12 +31,8 @@ def _ctx(db: Any) -> Any:
 
 
 def _consent(db: Any, yes: bool) -> None:
-    grant = db.consent.get(SCOPE)
-    if grant is not None and grant.granted:
-        return
-    if not yes and not click.confirm(QUESTION, default=False):
-        raise click.ClickException(f"Okay, I won't. (Allow it any time: os1 consent grant {SCOPE})")
-    db.consent.set(SCOPE, True)
+    """Ask the calendar question unless it was answered yes before (``--yes`` answers it)."""
+    ask_consent(db, SCOPE, QUESTION, yes=yes, refusal="Okay, I won't.")
 
 
 def _run(db: Any, name: str, **arguments: Any) -> Any:
@@ -133,7 +116,7 @@ def remind_command(phrase: tuple[str, ...], yes: bool) -> None:
     text = " ".join(phrase)
     if kind_of(text) == "event":
         text = f"remind me {text}"
-    with _db() as db:
+    with open_db() as db:
         _consent(db, yes)
         result = _settle_question(db, _run(db, "remind", phrase=text))
         click.echo(result.text)
@@ -148,7 +131,7 @@ def add_command(phrase: tuple[str, ...], yes: bool) -> None:
     It gets an alert 15 minutes before (say "without a reminder" to leave it out). A day without a time
     makes an all-day event.
     """
-    with _db() as db:
+    with open_db() as db:
         _consent(db, yes)
         result = _settle_question(db, _run(db, "add_event", phrase=" ".join(phrase)))
         click.echo(result.text)
@@ -180,7 +163,7 @@ def agenda_command(days: int, day: str | None, say: bool) -> None:
     from os1.skills.calendar import agenda, alarms, speech, zones
     from os1.skills.calendar.store import CalendarStore
 
-    with _db() as db:
+    with open_db() as db:
         _consent(db, False)
         zone = zones.user_zone(db.profile)
         now = zones.now_in(zone)
@@ -226,7 +209,7 @@ def reminders_command(show_all: bool) -> None:
     from os1.skills.calendar import alarms, recurrence, reminders, zones
     from os1.skills.calendar.store import CalendarStore
 
-    with _db() as db:
+    with open_db() as db:
         _consent(db, False)
         zone = zones.user_zone(db.profile)
         store = CalendarStore(db)
@@ -251,7 +234,7 @@ def cancel_command(reminder_id: int) -> None:
     from os1.skills.calendar import reminders
     from os1.skills.calendar.store import CalendarStore
 
-    with _db() as db:
+    with open_db() as db:
         _consent(db, False)
         store = CalendarStore(db)
         row = store.reminder(reminder_id)
@@ -270,7 +253,7 @@ def cancel_command(reminder_id: int) -> None:
 @click.argument("what", nargs=-1, required=True)
 def delete_command(what: tuple[str, ...]) -> None:
     """Take an event off the calendar: os1 calendar delete "lunch with Amy on Friday"."""
-    with _db() as db:
+    with open_db() as db:
         _consent(db, False)
         click.echo(_run(db, "delete_event", what=" ".join(what)).text)
 
@@ -290,7 +273,7 @@ def import_command(files: tuple[Path, ...], yes: bool) -> None:
     from os1.skills.calendar.store import CalendarStore
 
     failed = 0
-    with _db() as db:
+    with open_db() as db:
         _consent(db, yes)
         zone = zones.user_zone(db.profile)
         store = CalendarStore(db)
@@ -329,7 +312,7 @@ def export_command(file: Path, force: bool, no_reminders: bool) -> None:
     target = file.expanduser()
     if target.exists() and not force:
         raise click.ClickException(f"{target} exists. Use --force to replace it, or another name.")
-    with _db() as db:
+    with open_db() as db:
         _consent(db, False)
         try:
             report = ics.export_file(CalendarStore(db), target, include_reminders=not no_reminders)
@@ -347,5 +330,5 @@ def _count(n: int, thing: str) -> str:
 @click.argument("zone", required=False)
 def timezone_command(zone: str | None) -> None:
     """Show the time zone reminders use, or set it: os1 calendar timezone Europe/Paris (or "New York")."""
-    with _db() as db:
+    with open_db() as db:
         click.echo(_run(db, "time_zone", zone=zone or "").text)

@@ -12,27 +12,15 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
+from os1.cli.skill_support import ask_consent, open_db, progress_bar
 from os1.core.config import load_settings
 
 READ_QUESTION = "You mind if I look through your hard drive?"
-
-
-@contextmanager
-def _db() -> Iterator[Any]:
-    from os1.storage.sqlite import open_store
-
-    db = open_store(load_settings().db_path)
-    try:
-        yield db
-    finally:
-        db.close()
 
 
 def _files(db: Any) -> Any:
@@ -43,26 +31,7 @@ def _files(db: Any) -> Any:
 
 def _consent(db: Any, yes: bool) -> None:
     """Ask the files.read question unless it was answered yes before (``--yes`` answers it)."""
-    grant = db.consent.get("files.read")
-    if grant is not None and grant.granted:
-        return
-    if not yes and not click.confirm(READ_QUESTION, default=False):
-        raise click.ClickException("Okay, I won't look. (Allow it any time: os1 consent grant files.read)")
-    db.consent.set("files.read", True)
-
-
-def _bar() -> Any:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    TimeRemainingColumn(), transient=True)
+    ask_consent(db, "files.read", READ_QUESTION, yes=yes, refusal="Okay, I won't look.")
 
 
 def _echo_skipped(skipped: list[tuple[str, str]], what: str = "Skipped") -> None:
@@ -103,13 +72,13 @@ def scan_command(folders: tuple[Path, ...], yes: bool, no_read: bool, no_ocr: bo
     """
     from os1.skills.files import scanner
 
-    with _db() as db:
+    with open_db() as db:
         store = _files(db)
         roots = [str(f) for f in folders] or [r for r, _ in store.roots()]
         if not roots:
             raise click.UsageError("Which folders? For example: os1 files scan ~/Documents ~/Pictures")
         _consent(db, yes)
-        bar = _bar()
+        bar = progress_bar()
         with bar:
             task = bar.add_task("looking at files", total=None)
 
@@ -126,7 +95,7 @@ def scan_command(folders: tuple[Path, ...], yes: bool, no_read: bool, no_ocr: bo
         _echo_skipped(report.skipped)
         if no_read:
             return
-        bar = _bar()
+        bar = progress_bar()
         try:
             with bar:
                 task = bar.add_task("reading contents", total=store.count_pending(scanner.CONTENT_KINDS))
@@ -147,7 +116,7 @@ def status_command() -> None:
     from os1.skills.files.scanner import CONTENT_KINDS
     from os1.skills.files.tools import human_size, short
 
-    with _db() as db:
+    with open_db() as db:
         store = _files(db)
         roots = store.roots()
         if not roots:
@@ -174,7 +143,7 @@ def find_command(query: tuple[str, ...], limit: int, no_meaning: bool) -> None:
     from os1.skills.files.tools import human_size, short
 
     text = " ".join(query)
-    with _db() as db:
+    with open_db() as db:
         _consent(db, False)
         hits = search.find(_files(db), text, limit=limit, encoder=False if no_meaning else None)
     parsed = search.parse(text)
@@ -197,7 +166,7 @@ def dupes_command(min_size: int, limit: int) -> None:
     from os1.skills.files.duplicates import find_duplicates
     from os1.skills.files.tools import human_size, short
 
-    with _db() as db:
+    with open_db() as db:
         _consent(db, False)
         report = find_duplicates(_files(db), min_size=min_size)
     if not report.groups:
@@ -218,7 +187,7 @@ def large_command(limit: int) -> None:
     """The biggest files."""
     from os1.skills.files.tools import human_size, short
 
-    with _db() as db:
+    with open_db() as db:
         _consent(db, False)
         rows = _files(db).largest(limit)
     for row in rows:
@@ -234,7 +203,7 @@ def stale_command(years: float, limit: int) -> None:
     """Files nobody has changed in years (biggest first)."""
     from os1.skills.files.tools import human_size, short
 
-    with _db() as db:
+    with open_db() as db:
         _consent(db, False)
         rows = _files(db).untouched_since(time.time() - years * 365.25 * 86400)
     for row in rows[:limit]:
@@ -256,7 +225,7 @@ def organize_command(do_apply: bool, yes: bool, details: bool, only: str | None)
     from os1.skills.files import organize
     from os1.skills.files.tools import short
 
-    with _db() as db:
+    with open_db() as db:
         _consent(db, False)
         store = _files(db)
         proposal = organize.propose(store, only or "")

@@ -10,51 +10,19 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
-from os1.core.config import load_settings
+from os1.cli.skill_support import ask_consent, open_db, progress_bar
 
 READ_QUESTION = "Can I look through your music?"
 
 
-@contextmanager
-def _db() -> Iterator[Any]:
-    from os1.storage.sqlite import open_store
-
-    db = open_store(load_settings().db_path)
-    try:
-        yield db
-    finally:
-        db.close()
-
-
 def _consent(db: Any, yes: bool) -> None:
     """Ask the music.read question unless it was answered yes before (``--yes`` answers it)."""
-    grant = db.consent.get("music.read")
-    if grant is not None and grant.granted:
-        return
-    if not yes and not click.confirm(READ_QUESTION, default=False):
-        raise click.ClickException("Okay, I won't look. (Allow it any time: os1 consent grant music.read)")
-    db.consent.set("music.read", True)
-
-
-def _bar() -> Any:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    TimeRemainingColumn(), transient=True)
+    ask_consent(db, "music.read", READ_QUESTION, yes=yes, refusal="Okay, I won't look.")
 
 
 def _short(path: str) -> str:
@@ -103,13 +71,13 @@ def scan_command(folders: tuple[Path, ...], yes: bool, listen: bool, no_meaning:
     from os1.skills.music import library
     from os1.skills.music.store import MusicStore
 
-    with _db() as db:
+    with open_db() as db:
         store = MusicStore(db)
         roots = [str(f) for f in folders] or [r for r, _ in store.roots()]
         if not roots:
             raise click.UsageError("Which folders? For example: os1 music scan ~/Music")
         _consent(db, yes)
-        bar = _bar()
+        bar = progress_bar()
         labels = {"finding": "finding music files", "reading": "reading tags",
                   "understanding": "understanding titles and lyrics", "rating": "judging moods"}
         with bar:
@@ -146,7 +114,7 @@ def status_command() -> None:
     """Folders, songs, artists, albums, hours, duplicates, moods rated, and files that can't be played."""
     from os1.skills.music.store import MusicStore
 
-    with _db() as db:
+    with open_db() as db:
         store = MusicStore(db)
         roots = store.roots()
         if not roots:
@@ -201,7 +169,7 @@ def find_command(request: tuple[str, ...], no_meaning: bool) -> None:
     from os1.skills.music.resolve import resolve
 
     text = " ".join(request)
-    with _db() as db:
+    with open_db() as db:
         _consent(db, False)
         result = resolve(db, text, encoder=False if no_meaning else None)
     _show(result)
@@ -260,7 +228,7 @@ def play_command(request: tuple[str, ...], yes: bool, no_meaning: bool) -> None:
     from os1.skills.music.player import PlayerError, PlayerUnavailable, as_item, make_player
 
     text = " ".join(request).strip()
-    with _db() as db:
+    with open_db() as db:
         _consent(db, yes)
         items, kind = _items(db, text, no_meaning)
         try:
@@ -309,7 +277,7 @@ def history_command(limit: int) -> None:
     """The latest plays, newest first: when, what, how long, and whether it was skipped."""
     from os1.skills.music.store import MusicStore
 
-    with _db() as db:
+    with open_db() as db:
         rows = MusicStore(db).history(limit)
     if not rows:
         click.echo("Nothing played yet.")

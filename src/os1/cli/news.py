@@ -8,26 +8,13 @@ answers it). Adding and removing feeds and dropping filters are journaled: ``os1
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
 
-from os1.core.config import load_settings
+from os1.cli.skill_support import ask_consent, open_db
 
 QUESTION = "Can I fetch the news from your feeds?"
-
-
-@contextmanager
-def _db() -> Iterator[Any]:
-    from os1.storage.sqlite import open_store
-
-    db = open_store(load_settings().db_path)
-    try:
-        yield db
-    finally:
-        db.close()
 
 
 def _news(db: Any) -> Any:
@@ -38,13 +25,7 @@ def _news(db: Any) -> Any:
 
 def _consent(db: Any, yes: bool) -> None:
     """Ask the news.read question unless it was answered yes before (``--yes`` answers it)."""
-    grant = db.consent.get("news.read")
-    if grant is not None and grant.granted:
-        return
-    if not yes and not click.confirm(QUESTION, default=False):
-        raise click.ClickException("Okay, I won't fetch anything. (Allow it any time: os1 consent grant "
-                                   "news.read, or answer --yes)")
-    db.consent.set("news.read", True)
+    ask_consent(db, "news.read", QUESTION, yes=yes, refusal="Okay, I won't fetch anything.")
 
 
 def _journal(db: Any, tool: str, summary: str, undo: dict[str, Any]) -> None:
@@ -89,7 +70,7 @@ def add_command(location: str, yes: bool) -> None:
         where = feed_io.normalise_location(location)
     except feed_io.FeedError as exc:
         raise click.ClickException(str(exc)) from exc
-    with _db() as db:
+    with open_db() as db:
         store = _news(db)
         existing = store.feed_at(where)
         if existing is not None and existing.removed_at is None:
@@ -122,7 +103,7 @@ def feeds_command() -> None:
     fetch went."""
     from os1.skills.news.speech import when
 
-    with _db() as db:
+    with open_db() as db:
         store = _news(db)
         feeds = store.feeds()
         if not feeds:
@@ -149,7 +130,7 @@ def remove_command(which: tuple[str, ...]) -> None:
     from os1.skills.news.refer import find_feed
 
     text = " ".join(which)
-    with _db() as db:
+    with open_db() as db:
         store = _news(db)
         feed = find_feed(store, text)
         if feed is None:
@@ -175,7 +156,7 @@ def headlines_command(limit: int, fetch: bool | None, topic: str, spoken: bool, 
     from os1.skills.news import filters, rank, refresh, speech
     from os1.skills.news.speech import when
 
-    with _db() as db:
+    with open_db() as db:
         store = _news(db)
         if not store.feeds():
             raise click.ClickException("No feeds yet. Add one: os1 news add https://example.com/rss.xml")
@@ -216,7 +197,7 @@ def filters_command(reset: bool) -> None:
     science"). Learned words come from the stories you turned down."""
     from os1.skills.news import filters
 
-    with _db() as db:
+    with open_db() as db:
         store = _news(db)
         rows = store.filters()
         if reset:
@@ -256,7 +237,7 @@ def refresh_command(yes: bool) -> None:
 
     from os1.skills.news import refresh
 
-    with _db() as db:
+    with open_db() as db:
         store = _news(db)
         feeds = store.feeds()
         if not feeds:
