@@ -138,3 +138,11 @@ def test_whisper_falls_back_to_sphinx_when_it_cannot_run(monkeypatch):
     monkeypatch.setattr(stt, "SphinxSTT", broken)
     with pytest.raises(STTUnavailable, match="no speech recognition available"):
         load_stt()
+
+
+def test_a_phrase_said_twice_by_the_short_decoder_is_doubted():
+    from os1.perception.stt import _says_it_twice
+
+    assert _says_it_twice("Read it to me. Read it to me.")
+    assert not _says_it_twice("No, no.")  # too short to be a loop: people do say that
+    assert not _says_it_twice("Read it to me, then read it again.")

@@ -269,9 +269,17 @@ class WhisperSTT:
         length = max(1, len(tokens))
         segment = _Decoded(text, result.no_speech_prob, result.scores[0] * length / (length + 1),
                            get_compression_ratio(text) if text.strip() else 0.0)
-        if segment.compression_ratio > 2.4 or segment.avg_logprob < -1.0:
+        if segment.compression_ratio > 2.4 or segment.avg_logprob < -1.0 or _says_it_twice(text):
             return None  # a loop or a shaky guess: let the full decoder (with its fallbacks) try
         return [text] if _keep_segment(segment) else []
+
+
+def _says_it_twice(text: str) -> bool:
+    """Whether ``text`` is one phrase said twice in a row ("Read it to me. Read it to me."): a loop the
+    short-context decoder can fall into on a short turn, too short for the compression check to see."""
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    half = len(words) // 2
+    return len(words) >= 4 and len(words) % 2 == 0 and words[:half] == words[half:]
 
 
 @dataclass(frozen=True)
