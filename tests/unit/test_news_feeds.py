@@ -170,3 +170,12 @@ def test_feedparser_is_never_handed_a_location(monkeypatch) -> None:  # type: ig
         assert feeds.fetch(server.url("/w")).status == "ok"
     assert feeds.fetch(_fixture("atom.xml")).status == "ok"
     assert len(seen) == 2 and all(hasattr(s, "read") for s in seen)  # byte streams, never a URL or path
+
+
+def test_a_guid_that_is_not_an_address_is_not_offered_as_the_link():
+    from os1.skills.news.feeds import parse
+
+    xml = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+           b"<item><title>Probe reaches Mars</title><guid>1</guid></item></channel></rss>")
+    [story] = parse(xml, "/tmp/feed.xml").stories
+    assert story.link == "" and story.key == "1"

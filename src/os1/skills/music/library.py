@@ -86,9 +86,12 @@ class ScanReport:
             top = "; ".join(f"{n}× {r}" for r, n in self.reasons().most_common(3))
             text += f" {len(self.unreadable):,} can't be played ({top})."
         if self.tagless:
-            text += f" {self.tagless:,} had no tags, so I named them from their file names."
+            text += (" 1 had no tags, so I named it from its file name." if self.tagless == 1 else
+                     f" {self.tagless:,} had no tags, so I named them from their file names.")
         if self.duplicates:
-            text += f" {self.duplicates:,} are duplicates of a better copy; I'll play the better one."
+            copies = ("1 is a duplicate" if self.duplicates == 1
+                      else f"{self.duplicates:,} are duplicates")
+            text += f" {copies} of a better copy; I'll play the better one."
         if self.skipped:
             text += f" Skipped {len(self.skipped):,} folders or files I couldn't open."
         if self.remaining:

@@ -555,7 +555,8 @@ def music_status(ctx: ToolContext) -> ToolResult:
     text = (f"Your music in {where}: {info['playable']:,} songs by {info['artists']:,} artists on "
             f"{info['albums']:,} albums, {_hours(float(info['seconds'] or 0))} in all.")
     if info["duplicates"]:
-        text += f" {info['duplicates']:,} are duplicates of a better copy."
+        text += (" 1 is a duplicate of a better copy." if info["duplicates"] == 1 else
+                 f" {info['duplicates']:,} are duplicates of a better copy.")
     if info["unreadable"]:
         text += f" {info['unreadable']:,} files can't be played."
     if info["with_lyrics"]:

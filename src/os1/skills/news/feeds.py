@@ -278,6 +278,8 @@ def _story(entry: Any, site_names: tuple[str, ...] = ()) -> Story | None:
     if not title:
         return None
     link = (entry.get("link") or "").strip()
+    if not link.lower().startswith(("http://", "https://")):
+        link = ""  # feedparser makes a bare <guid>1</guid> the link: not somewhere to read the story
     key = (entry.get("id") or "").strip() or link or hashlib.sha1(
         f"{title}\n{summary}".encode()).hexdigest()[:20]
     tags = [str(t.get("term", "")).strip() for t in entry.get("tags", []) or [] if t.get("term")]
