@@ -62,3 +62,15 @@ def test_embedding_route_needing_a_missing_slot_falls_back_to_the_brain(embeddin
     for text in ("make a note", "could you note"):
         route = embedding_router.route(text)
         assert route is None or route.tool != "remember"
+
+
+@pytest.mark.parametrize("text", ["I am going to the dentist on friday", "I went to the dentist on friday",
+                                  "we're having lunch with Amy on Friday at 1"])
+def test_telling_about_ones_day_is_never_a_change_by_similarity(embedding_router, text):
+    route = embedding_router.route(text)
+    assert route is None or embedding_router.skills.tool(route.skill, route.tool).effect == "read"
+
+
+def test_asking_in_the_first_person_still_routes(embedding_router):
+    route = embedding_router.route("I want to add lunch with Amy on Friday to my calendar")
+    assert route is not None and (route.skill, route.tool) == ("calendar", "add_event")

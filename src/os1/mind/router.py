@@ -7,7 +7,9 @@ reliable skills:
    route with arguments;
 2. otherwise the request is compared by MiniLM embedding with every example in
    the manifests; a close enough match routes, with arguments from the
-   patterns when the tool needs any;
+   patterns when the tool needs any — except that something the user tells about
+   their own life ("I'm going to the dentist on Friday") never becomes a change by
+   similarity alone: it is conversation, unless it asks for something;
 3. otherwise nothing routes and the brain answers (with native tool calls when
    it supports them).
 """
@@ -28,6 +30,12 @@ from os1.skills.loader import SkillSet
 log = logging.getLogger(__name__)
 
 SIMILARITY_THRESHOLD = 0.62
+# "I have …", "we're going …": telling, not asking …
+_STATEMENT = re.compile(
+    r"^(i|we)('m|'re|'ve|'d| am| are| have| was| were| had| got| went| met| saw| will|'ll)\b", re.I)
+# … unless it asks after all
+_ASKING = re.compile(r"\b(can|could|would|will) you\b|\bplease\b|\b(i|we)('d| would) like\b|"
+                     r"\b(i|we) (want|need)\b|\bremind (me|us)\b|\?\s*$", re.I)
 _POLITE = re.compile(
     r"^(hey|hi|ok(ay)?|so|please|could you|can you|would you)[,\s]+|[\s,]*please$|[?.!\s]+$", re.I
 )
@@ -110,6 +118,9 @@ class Router:
         if score < self.threshold:
             return None
         skill, intent = self._intents[self._example_owner[best]]
+        spec = self.skills.tool(skill, intent.tool)
+        if spec is not None and spec.effect != "read" and _STATEMENT.match(text) and not _ASKING.search(text):
+            return None  # the user is telling about their day: conversation, not a change to make
         args: dict[str, Any] = {}
         for pattern in [re.compile(p, re.I) for p in intent.patterns]:
             match = pattern.search(text)
