@@ -114,6 +114,13 @@ def test_the_answer_goes_to_the_skill_that_asked_and_anything_else_is_routed(run
     assert [_local(n) for n in _open(runtime)] == ["2030-01-09 21:00"]
 
 
+def test_asking_for_a_reminder_in_the_first_person(runtime: Runtime) -> None:
+    runtime.gate.grant(["calendar"])
+    [done] = _talk(runtime, "I would like a reminder tomorrow at nine to call Amy")
+    assert done == "Okay — tomorrow at 9 am, I'll remind you to call Amy."
+    assert [_local(n) for n in _open(runtime)] == ["2030-01-10 09:00"]
+
+
 def test_a_question_left_unanswered_is_forgotten(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
     runtime.gate.grant(["calendar"])
     _talk(runtime, "remind me at 9 to call mom")

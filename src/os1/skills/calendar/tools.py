@@ -149,11 +149,16 @@ def _schedule(ctx: ToolContext, kind: str, task: str, phrase: str, when: When) -
     )
 
 
+_WANTS = re.compile(r"^(i'?d like|i would like|i need|i want|can i (have|get)|could i (have|get))\s+"
+                    r"(?=(a|an|my)\s)", re.I)
+
+
 @tool("reversible")
 def remind(ctx: ToolContext, phrase: str) -> ToolResult:
     """Set a reminder or an alarm in plain words ("remind me tomorrow at 9 to call Amy", "wake me at 7")."""
     zone = _zone(ctx)
     choices.save(_profile(ctx), ctx.conversation_id, None)  # a new request: an old question is moot
+    phrase = _WANTS.sub("set ", phrase.strip(), count=1)  # "I'd like a reminder …" = "set a reminder …"
     kind = kind_of(phrase)
     request = understand(phrase, _now(zone), zone, "event" if kind == "event" else kind)
     kind = "alarm" if request.kind == "alarm" else "reminder"
