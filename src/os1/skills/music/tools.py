@@ -481,18 +481,18 @@ async def not_this_one(ctx: ToolContext) -> ToolResult:
                  else "That was the last one queued; ask me for something else.")
         text = f"Okay, skipping it. {after}"
         result = ToolResult(text=text)
-    undo = {"tool": "undo_not_this_one", "arguments": {"feedback_id": feedback_id}} if feedback_id else None
+    undo = {"tool": "forget_feedback", "arguments": {"feedback_id": feedback_id}} if feedback_id else None
     return ToolResult(text=text, untrusted=OUTSIDE, undo=undo, expect=CONTROL_HINT,
                       summary=f"didn't want {track.label}", data=result.data)
 
 
 @tool("reversible", journaled=False)
-def undo_not_this_one(ctx: ToolContext, feedback_id: int) -> ToolResult:
-    """Forget a “not this one”."""
+def forget_feedback(ctx: ToolContext, feedback_id: int) -> ToolResult:
+    """Forget a “not this one” or an “I love this song” (how they are undone)."""
     from os1.skills.music import taste
 
     taste.undo_feedback(ctx.runtime.store, feedback_id)
-    return ToolResult(text="Okay, I've forgotten that you didn't want that song.")
+    return ToolResult(text="Okay, I've forgotten that.")
 
 
 @tool("reversible")
@@ -507,17 +507,8 @@ def love_this_one(ctx: ToolContext) -> ToolResult:
     feedback_id = taste.record_feedback(ctx.runtime.store, track.id, "like",
                                         picked.get("kind") or picked.get("request") or "")
     return ToolResult(text=f"Me too. I'll remember you like {track.label}.", untrusted=OUTSIDE,
-                      undo={"tool": "undo_love_this_one", "arguments": {"feedback_id": feedback_id}},
+                      undo={"tool": "forget_feedback", "arguments": {"feedback_id": feedback_id}},
                       summary=f"liked {track.label}", remember_as=f"(You told me you love {track.label}.)")
-
-
-@tool("reversible", journaled=False)
-def undo_love_this_one(ctx: ToolContext, feedback_id: int) -> ToolResult:
-    """Forget a “I love this song”."""
-    from os1.skills.music import taste
-
-    taste.undo_feedback(ctx.runtime.store, feedback_id)
-    return ToolResult(text="Okay, I've forgotten that.")
 
 
 @tool("read")
